@@ -1,0 +1,1 @@
+"""pre-commit hooks that keep a training task's score honest."""

@@ -1,0 +1,66 @@
+"""Findings as values, and the one place that turns them into lines and an exit code."""
+from __future__ import annotations
+
+import enum
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TextIO
+
+PASS, FINDINGS, USAGE = 0, 1, 2
+
+
+class Severity(enum.Enum):
+    ERROR = "error"  # blocks the commit
+    WARNING = "warning"  # shown, never blocks: the reading was uncertain
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def format(self) -> str:
+        tag = "warning: " if self.severity is Severity.WARNING else ""
+        return f"{self.path}:{self.line}:{self.col}: {self.code} {tag}{self.message}"
+
+
+class ConfigError(Exception):
+    """A usage or configuration problem: the check could not run at all (exit 2)."""
+
+    def __init__(self, message: str, path: str = "", line: int = 0) -> None:
+        super().__init__(message)
+        self.path, self.line, self.message = path, line, message
+
+    def format(self) -> str:
+        where = f"{self.path}:{self.line}: " if self.path and self.line else f"{self.path}: " if self.path else ""
+        return f"{where}error: {self.message}"
+
+
+def emit(findings: Iterable[Finding], out: TextIO | None = None) -> int:
+    """Print findings in a stable order; 1 when any of them blocks, else 0."""
+    out = out or sys.stdout
+    code = PASS
+    for finding in sorted(set(findings), key=_position):
+        print(finding.format(), file=out)
+        if finding.severity is Severity.ERROR:
+            code = FINDINGS
+    return code
+
+
+def _position(finding: Finding) -> tuple[str, int, int, str, str]:
+    return finding.path, finding.line, finding.col, finding.code, finding.message
+
+
+def summary(paths: Iterable[str], findings: Iterable[Finding], out: TextIO | None = None) -> None:
+    """For a person running `check` by hand: which of the things checked passed, and which did not."""
+    blocked = {f.path for f in findings if f.severity is Severity.ERROR}
+    paths = sorted(set(paths))
+    passed = [p for p in paths if p not in blocked]
+    print(f"checked {len(paths)} file(s): {len(passed)} passed, {len(paths) - len(passed)} blocked", file=out or sys.stdout)
+    for path in passed:
+        print(f"  passed: {path}", file=out or sys.stdout)

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hooks.cli import main
+from tests.conftest import SHARED
+
+INVALID_SCHEMA = """{
+  "$schema": "http://json-schema.org/draft-07/schema#",
+  "type": "object",
+  "definitions": {
+    "note": "a string where a schema belongs"
+  }
+}
+"""
+
+
+def test_findings_point_at_the_offending_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    meta = tmp_path / "metadata.json"
+    meta.write_text('{\n  "platform": "tf",\n  "language": "hcl",\n  "training_quality": 9.5\n}\n')
+    assert main(["check-metadata", str(meta)]) == 1
+    out = capsys.readouterr().out
+    assert f"{meta}:4:23: TQ110 $.training_quality: 9.5 is not of type 'integer'" in out
+    assert f"{meta}:1:1: TQ110 $: 'complexity' is a required property" in out
+
+
+def test_own_schema_replaces_the_shipped_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    schema = tmp_path / "schema.json"
+    schema.write_text('{"type": "object", "required": ["owner"]}')
+    meta = tmp_path / "metadata.json"
+    meta.write_text('{"training_quality": "anything goes here"}')
+    assert main(["check-metadata", "--schema", str(schema), str(meta)]) == 1
+    assert "'owner' is a required property" in capsys.readouterr().out
+
+
+def test_invalid_schema_is_a_configuration_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    schema = tmp_path / "schema.json"
+    schema.write_text(INVALID_SCHEMA)
+    meta = tmp_path / "metadata.json"
+    meta.write_text("{}")
+    assert main(["check-metadata", "--schema", str(schema), str(meta)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"{schema}:5: error: not a valid Draft7 schema: at definitions/note:" in captured.err
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [("{", "schema is not valid JSON"), ("[]", "a JSON Schema must be an object")],
+)
+def test_unreadable_schema_is_a_configuration_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, message: str) -> None:
+    schema = tmp_path / "schema.json"
+    schema.write_text(text)
+    assert main(["check-metadata", "--schema", str(schema), str(schema)]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_missing_schema_and_missing_file_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check-metadata", "--schema", str(tmp_path / "nope.json"), str(tmp_path)]) == 2
+    assert "cannot read schema" in capsys.readouterr().err
+    assert main(["check", str(tmp_path / "absent")]) == 2
+    assert "no such file or directory" in capsys.readouterr().err
+
+
+def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["check"])
+    assert exc.value.code == 2
+
+
+def test_check_never_changes_the_file(tmp_path: Path) -> None:
+    meta = tmp_path / "metadata.json"
+    original = b'\xef\xbb\xbf{"training_quality": 9, "training_quality": 9}'
+    meta.write_bytes(original)
+    main(["check-metadata", str(meta)])
+    assert meta.read_bytes() == original
+
+
+@pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason="../shared/corpus is absent")
+def test_real_schema_from_the_corpus_is_reported_not_crashed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    meta = tmp_path / "metadata.json"
+    meta.write_text("{}")
+    assert main(["check-metadata", "--schema", str(SHARED / "corpus" / "metadata.schema.json"), str(meta)]) == 2
+    assert "definitions/localstack_migration_comment" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason="../shared/corpus is absent")
+def test_every_corpus_metadata_is_read_without_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(SHARED / "corpus")]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines and all(" TQ1" in line for line in lines)
