@@ -19,12 +19,53 @@ def main(argv: Sequence[str] | None = None) -> int:
     check = commands.add_parser("check", help="run every check on tasks (folders or files)")
     check.add_argument("paths", nargs="+", metavar="PATH")
     _schema_option(check)
+    _policy_option(check)
     check.set_defaults(run=_check)
 
     meta = commands.add_parser("check-metadata", help="hook: validate metadata.json files")
     meta.add_argument("filenames", nargs="*", metavar="FILE")
     _schema_option(meta)
     meta.set_defaults(run=_check_metadata)
+
+    failures = commands.add_parser("check-model-failures", help="hook: check MODEL_FAILURES.md files as a reviewer reads them")
+    failures.add_argument("filenames", nargs="*", metavar="FILE")
+    failures.set_defaults(run=_check_model_failures)
+
+    parse = commands.add_parser("parse", help="print what a MODEL_FAILURES.md says, as JSON (schemas/model-failures.schema.json)")
+    parse.add_argument("path", metavar="PATH")
+    parse.set_defaults(run=_parse)
+
+    quality = commands.add_parser("check-training-quality", help="hook: block a training_quality its failure analysis contradicts")
+    quality.add_argument("filenames", nargs="*", metavar="FILE")
+    _policy_option(quality)
+    quality.set_defaults(run=_check_training_quality)
+
+    explain = commands.add_parser("explain", help="print the reviewer's breakdown of a task's training_quality")
+    explain.add_argument("task", metavar="TASK", help="the task folder (holding metadata.json)")
+    _policy_option(explain)
+    explain.set_defaults(run=_explain)
+
+    audit = commands.add_parser("audit", help="find commits that went past the hooks (default: local commits not on a remote)")
+    audit.add_argument("--all", dest="all_refs", action="store_true", help="every commit reachable from any ref")
+    audit.add_argument("--since", metavar="DATE", help="only commits since DATE (git's date formats)")
+    audit.add_argument("--range", dest="range_", metavar="A..B", help="the commits in B that are not in A")
+    audit.add_argument("--update-baseline", action="store_true", help="acknowledge every finding in scope in the baseline")
+    _history_options(audit)
+    audit.set_defaults(run=_audit)
+
+    no_verify = commands.add_parser("check-no-verify", help="hook: audit the commits being pushed, or not yet pushed")
+    _history_options(no_verify)
+    no_verify.set_defaults(run=_check_no_verify)
+
+    attested = commands.add_parser("check-commit-attested",
+                                   help="hook (prepare-commit-msg): abort a commit the checks did not pass, else add a trailer")
+    attested.add_argument("message_file", metavar="MSG_FILE", help="the commit message file git passes the hook")
+    # git passes a bare hook the message's source and a commit too; neither tells a merge (MERGE_HEAD does)
+    attested.add_argument("git_args", nargs="*", help=argparse.SUPPRESS)
+    attested.add_argument("--on-skip", choices=("abort", "record"), default="abort",
+                          help="when the checks were skipped: abort the commit (default), or let it through "
+                               "with a Training-Quality-Skipped trailer")
+    attested.set_defaults(run=_check_commit_attested)
 
     args = parser.parse_args(argv)
     try:
@@ -67,24 +108,151 @@ def _check_metadata(args: argparse.Namespace) -> int:
     return report.emit(_metadata_findings(args, args.filenames))
 
 
+def _policy_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a policy setting on top of pyproject.toml / setup.cfg (see docs/policy.md), e.g. threshold=9",
+    )
+
+
+def _history_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--baseline", metavar="PATH",
+                        help="acknowledged findings (default: .training-quality-baseline.json at the repository top)")
+    parser.add_argument("--attested-since", metavar="COMMIT|DATE",
+                        help="from this commit (or date) on, a commit that changes a task must carry a valid "
+                             "Training-Quality-Checked trailer (check-commit-attested); off by default")
+    _policy_option(parser)
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from hooks import history, repo
+
+    git_repo = repo.open_repo()
+    scope = history.manual_scope(git_repo, all_refs=args.all_refs, since=args.since, range_=args.range_)
+    return _run_audit(args, git_repo, scope, update=args.update_baseline, verbose=True)
+
+
+def _check_no_verify(args: argparse.Namespace) -> int:
+    from hooks import history, repo
+
+    git_repo = repo.open_repo()
+    return _run_audit(args, git_repo, history.hook_scope(git_repo, os.environ), update=False, verbose=False)
+
+
+def _run_audit(args: argparse.Namespace, git_repo, scope, *, update: bool, verbose: bool) -> int:  # (.., git.Repo, Scope, ..)
+    from pathlib import Path
+
+    from hooks import history, policy
+
+    top = git_repo.working_tree_dir or os.getcwd()
+    baseline = history.Baseline.load(Path(args.baseline) if args.baseline else Path(top, history.BASELINE))
+    result = history.audit(git_repo, scope, policy.load(top, args.set), None if update else baseline,
+                           args.attested_since)
+    if update:
+        updated = baseline.updated(result, set(result.commits))
+        updated.write()
+        print(f"{baseline.path}: {len(updated.entries)} acknowledged finding(s), {len(result.commits)} commit(s) audited")
+        return report.PASS
+    code = report.emit(h.finding for h in result.hits)
+    if verbose:
+        acknowledged = f", {result.baselined} more acknowledged in {baseline.path}" if result.baselined else ""
+        print(f"audited {len(result.commits)} commit(s) ({scope.description}): {len(result.hits)} finding(s){acknowledged}")
+    return code
+
+
+def _check_training_quality(args: argparse.Namespace) -> int:
+    from hooks import attest, policy, taskfiles, tasks
+
+    top, found = taskfiles.from_index(args.filenames)
+    rules = policy.load(top, args.set)
+    code = report.emit(finding for task in found for finding in tasks.check_task(task, rules))
+    if code == report.PASS:  # what the prepare-commit-msg hook (check-commit-attested) looks for
+        attest.record_checked(found, rules)
+    return code
+
+
+def _check_commit_attested(args: argparse.Namespace) -> int:
+    from hooks import attest, repo
+
+    git_repo = repo.open_repo()
+    try:
+        with open(args.message_file, encoding="utf-8", errors="surrogateescape", newline="") as f:
+            message = f.read()
+    except OSError as exc:
+        raise ConfigError(f"cannot read the commit message: {exc.strerror}", args.message_file) from None
+    outcome = attest.attest(
+        message,
+        repo.staged_changes(git_repo),
+        repo.index_blobs(git_repo),
+        attest.Record.load(repo.read_state(git_repo, attest.RECORD)),
+        on_skip=args.on_skip,
+        merging=repo.merging(git_repo),
+        comment=repo.comment_char(git_repo),
+        head_message=repo.head_message(git_repo),
+    )
+    if outcome.message is not None and outcome.message != message:
+        with open(args.message_file, "w", encoding="utf-8", errors="surrogateescape", newline="") as f:
+            f.write(outcome.message)
+    return report.emit(outcome.findings)
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from hooks import explain, policy, taskfiles, tasks
+
+    if not os.path.isdir(args.task):
+        raise ConfigError("not a task folder", args.task)
+    found = taskfiles.from_disk([os.path.join(args.task, tasks.METADATA)])
+    assessment = tasks.assess(found[0], policy.load(taskfiles.config_top(args.task), args.set))
+    print(explain.render(assessment))
+    return report.FINDINGS if any(f.severity is report.Severity.ERROR for f in assessment.findings) else report.PASS
+
+
+def _analysis(path: str):  # -> failures.Analysis, imported lazily
+    from hooks import failures
+
+    data = _read(path)
+    return failures.parse(path, data.decode("utf-8", "replace").removeprefix("\ufeff"))
+
+
+def _check_model_failures(args: argparse.Namespace) -> int:
+    from hooks import failures
+
+    return report.emit([finding for path in args.filenames for finding in failures.check(_analysis(path))])
+
+
+def _parse(args: argparse.Namespace) -> int:
+    import json
+
+    print(json.dumps(_analysis(args.path).to_json(), indent=2, ensure_ascii=False))
+    return report.PASS
+
+
 def _check(args: argparse.Namespace) -> int:
-    filenames = list(_task_files(args.paths))
-    findings = _metadata_findings(args, filenames)
-    code = report.emit(findings)
-    report.summary(filenames, findings)
+    from hooks import policy, taskfiles, tasks
+
+    found = taskfiles.from_disk(_task_files(args.paths))
+    rules = policy.load(taskfiles.config_top("."), args.set)
+    schema = _metadata_schema(args) if args.schema else None
+    assessments = [tasks.assess(task, rules, schema) for task in found]
+    code = report.emit(finding for a in assessments for finding in a.findings)
+    print("\n".join(tasks.summary(assessments)))
     return code
 
 
 def _task_files(paths: Sequence[str]) -> Iterator[str]:
-    """The task files under each path: metadata.json anywhere, given files as they are."""
+    """The task files under each path: metadata.json and lib/MODEL_FAILURES.md anywhere, given files as they are."""
     for path in paths:
         if os.path.isfile(path):
             yield path
         elif os.path.isdir(path):
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
-                if "metadata.json" in files:
-                    yield os.path.join(root, "metadata.json")
+                for name in files:
+                    if name == "metadata.json" or (name == "MODEL_FAILURES.md" and os.path.basename(root) == "lib"):
+                        yield os.path.join(root, name)
         else:
             raise ConfigError("no such file or directory", path)
 

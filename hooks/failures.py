@@ -6,8 +6,14 @@ described by schemas/model-failures.schema.json. Lines are 1-based lines of the 
 """
 from __future__ import annotations
 
+import itertools
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from hooks.report import Finding
 
 Level = Literal["Critical", "High", "Medium", "Low"]
 Category = Literal["A", "B", "C"]
@@ -63,6 +69,561 @@ class Analysis:
     scores: tuple[StatedScore, ...]
     claims: tuple[Claim, ...]
     bypasses: tuple[Bypass, ...]
+    empty: bool = False  # nothing a reviewer could read: no text, or a template's placeholder
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+# --- reading ---------------------------------------------------------------------------------
+# The document is read as markdown-it blocks (so code fences, HTML and quotes are never read),
+# then its outline decides what is a failure: a heading per failure, or the top-level items of
+# a list inside a failures section. Everything below works on plain text with 1-based lines.
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """One block of readable text: a heading, a paragraph or a table row."""
+
+    kind: Literal["heading", "para", "row"]
+    line: int
+    text: str  # plain text, one line per source line
+    level: int = 0  # a heading's level
+    block: int = 0  # which list or table the unit sits in (0: none), for grouping counts
+    cells: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Item:
+    """A list item: its first line, last line and nesting depth."""
+
+    line: int
+    end: int
+    depth: int
+
+
+@dataclass
+class _Node:
+    """A heading and the units under it up to the next heading of the same or a higher level."""
+
+    unit: _Unit | None  # None: the document itself
+    start: int  # index of the first unit of the body
+    end: int  # index past the last unit of the section
+    children: list[_Node]
+
+    @property
+    def title(self) -> str:
+        return _title(self.unit.text) if self.unit else ""
+
+
+def parse(path: str, text: str) -> Analysis:
+    """Read the analysis a reviewer reads: the first document, up to a leaked heredoc's end."""
+    from markdown_it import MarkdownIt
+
+    from hooks import bypass
+
+    bypasses = tuple(bypass.find(text))
+    lines = bypass.lines(text)
+    tail_at = next((b.line for b in bypasses if b.kind == "heredoc-tail"), 0)
+    if tail_at:  # what follows `EOF && ...` is shell, then other tasks' documents
+        lines = lines[: tail_at - 1]
+    md = MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])  # raw inline text is all we read
+    tokens, offset = md.parse("\n".join(lines)), 0
+    if len(tokens) == 1 and tokens[0].type == "fence" and tokens[0].info.strip().lower() in ("markdown", "md"):
+        tokens, offset = md.parse(tokens[0].content), tokens[0].map[0] + 1  # a whole document pasted in a fence
+    units, items = _read_blocks(tokens, offset)
+    root = _outline(units)
+    failures = tuple(_failures(root, units, items))
+    scores = [s for u in units for s in _scores(u.line, u.text)]
+    if tail_at:  # the leaked command itself, up to where it moves on to another branch
+        command = re.split(r"\bgit\s+(?:checkout|switch)\b", bypass.fold(bypass.lines(text)[tail_at - 1]))[0]
+        scores += _scores(tail_at, command)
+    return Analysis(
+        path=path,
+        failures=failures,
+        declared=tuple(_declared(units)),
+        scores=tuple(scores),
+        claims=tuple(_claims(root, units)),
+        bypasses=bypasses,
+        empty=not failures and _placeholder(" ".join(u.text for u in units)),
+    )
+
+
+_PLACEHOLDER = re.compile(r"insert here|go(?:es)? here|provide what made the model fail|document items such as|\b(?:todo|tbd|placeholder|lorem ipsum)\b", re.I)
+
+
+def _placeholder(text: str) -> bool:
+    """No words at all, or a short text that is a template's instruction rather than an analysis."""
+    return not text.strip() or (len(text) < 600 and bool(_PLACEHOLDER.search(text)))
+
+
+_PSEUDO_HEADING = re.compile(r"\W*(?:failure|issue|fix|error|problem|finding|flaw|fault)\s*[-#:]?\s*\d+\b", re.I)
+
+
+def _read_blocks(tokens: Sequence[Any], offset: int = 0) -> tuple[list[_Unit], list[_Item]]:
+    """Headings, paragraphs and table rows outside code, HTML and quotes; and the list items.
+
+    A paragraph that opens with a numbered bold title or "Failure 3" acts as a heading (level 7).
+    """
+    units: list[_Unit] = []
+    items: list[_Item] = []
+    quoted = depth = blocks = 0
+    block_stack: list[int] = []
+    heading = 0
+    row: list[str] = []
+    row_line = 0
+    for token in tokens:
+        kind = token.type
+        if kind == "blockquote_open":
+            quoted += 1
+        elif kind == "blockquote_close":
+            quoted -= 1
+        elif quoted:
+            continue
+        elif kind in ("bullet_list_open", "ordered_list_open", "table_open"):
+            depth += kind != "table_open"
+            if not block_stack:
+                blocks += 1
+            block_stack.append(blocks)
+        elif kind in ("bullet_list_close", "ordered_list_close", "table_close"):
+            depth -= kind != "table_close"
+            block_stack.pop()
+        elif kind == "list_item_open":
+            items.append(_Item(token.map[0] + 1 + offset, token.map[1] + offset, depth))
+        elif kind == "heading_open":
+            heading = int(token.tag[1])
+        elif kind == "tr_open":
+            row, row_line = [], token.map[0] + 1 + offset
+        elif kind == "tr_close":
+            units.append(_Unit("row", row_line, " | ".join(row), block=block_stack[-1] if block_stack else 0, cells=tuple(row)))
+        elif kind == "inline" and token.map:
+            text, line = _plain(token.content), token.map[0] + 1 + offset
+            if row_line and line == row_line and not heading:
+                row.append(text)
+            elif heading:
+                units.append(_Unit("heading", line, text, level=heading))
+            elif block_stack:
+                units.append(_Unit("para", line, text, block=block_stack[-1]))
+            else:
+                title, _, rest = text.partition("\n")
+                if (token.content.startswith("**") and _numbered(_title(title))) or _PSEUDO_HEADING.match(title):
+                    units.append(_Unit("heading", line, title, level=7))
+                    text, line = rest, line + 1
+                if text:
+                    units.append(_Unit("para", line, text))
+        elif kind == "heading_close":
+            heading = 0
+        if kind == "table_close":
+            row_line = 0
+    return units, items
+
+
+def _plain(markdown: str) -> str:
+    """Inline markdown as a reader sees it: no emphasis marks, links as their text, no comments."""
+    text = re.sub(r"<!--.*?-->", "", markdown, flags=re.S)
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"\*\*|__|[*`]|~~", "", text)
+    text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)  # backslash escapes: "1\\." is "1."
+    return "\n".join(" ".join(line.split()) for line in text.split("\n"))
+
+
+def _outline(units: Sequence[_Unit]) -> _Node:
+    root = _Node(None, 0, len(units), [])
+    stack = [root]
+    for i, unit in enumerate(units):
+        if unit.kind != "heading":
+            continue
+        while len(stack) > 1 and stack[-1].unit.level >= unit.level:  # type: ignore[union-attr]
+            stack.pop().end = i
+        node = _Node(unit, i + 1, len(units), [])
+        stack[-1].children.append(node)
+        stack.append(node)
+    return root
+
+
+# --- which parts are failures ----------------------------------------------------------------
+
+_LEVEL_WORD = r"(critical|high|medium|low)"
+_FAILURE_NOUN = r"failures?|issues?|errors?|problems?|bugs?|mistakes?|gaps?|defects?|fix(?:es)?|findings?|concerns?"
+_NOT_FAILURES = re.compile(
+    r"strengths?|went (?:well|right)|(?:got|did|done|went|gets) (?:right|well)|positives?|summary|overview|introduction"
+    r"|conclusions?|training (?:value|quality)|lessons?|learnings?|takeaways?|recommendations?|statistics|metrics"
+    r"|assessment|justification|appendix|references|next steps|scoring|knowledge gaps?|excellent|exemplary"
+    r"|correct(?:ly)? implement|successful|well[- ]implemented|root cause analysis|no (?:\w+ )?(?:failures|issues)"
+    r"|strong points|highlights|what worked|best practices (?:followed|implemented|applied|demonstrated)"
+    r"|(?:operational|business|overall) impact|impact (?:analysis|assessment|summary)|\bby (?:priority|severity|category|impact|type)\b"
+)
+_NOT_FAILURES_UNLESS_NAMED = re.compile(r"validation|verification|test(?:ing)? (?:results|coverage|status)|deployment (?:status|results|outcome)|coverage|compliance|comparison|architecture|features")
+_FAILURE_WORDS = re.compile(  # word starts ("model_failure" is one): "suffix" and "default" are no failures
+    r"(?<![a-z])(?:fail|issue|error|problem|bug|mistake|gap|defect|deficien|fix|correction|enhancement|improvement|concern|fault"
+    r"|weakness|shortcoming|finding|discrepanc|violation|vulnerab|misconfigur|flaw|omission|deviation|wrong)"
+)
+_GROUP = re.compile(
+    r"\b(?:failures|issues|errors|problems|bugs|mistakes|gaps|defects|deficiencies|fixes|corrections|enhancements"
+    r"|improvements|concerns|weaknesses|shortcomings|findings|discrepancies|violations|vulnerabilities|misconfigurations"
+    r"|flaws|omissions|deviations|changes|failure analysis|what went wrong)\b"
+)
+_PART = re.compile(
+    r"(?:the )?(?:problem|issue|description|problem description|failure description|issue description|root cause"
+    r"|impact|business impact|impact analysis|fix|fix applied|fixes applied|the fix|solution|resolution|correct(?:ed)? (?:implementation|code|approach|version|configuration)"
+    r"|what went wrong|what was wrong|why (?:this|it) matters|error(?: message)?|errors? encountered|evidence|category|severity|impact level"
+    r"|model[ _]response(?: issues?| code| approach)?|ideal[ _]response(?: fix| features| code| solution)?|model issues|ideal improvements"
+    r"|original(?: code)?|before|after|expected(?: behavior)?|actual(?: behavior)?|code comparison|training value|lessons? learned"
+    r"|prevention(?: strategy)?|symptoms?|details?|location|affected (?:files|resources|components)|recommendations?|changes made"
+    r"|how it was fixed|failure modes|mitigation(?: strateg(?:y|ies))?|common mistake|correct implementation|incorrect(?: implementation| code)?|correct"
+    r"|ideal solution|model output|learning (?:point|value)|key learning|deployment impact|test(?:ing)? impact|code example)"
+)
+_NUMBERED = re.compile(
+    r"(?:#?\d+(?:\.\d+)*[.):]?\s|(?:[a-z]+\s+){0,2}(?:failure|issue|fix|error|problem|bug|finding|gap|mistake|change"
+    r"|correction|improvement|enhancement|defect|flaw|fault|case)\s*[-#:]?\s*\d+\b)"
+)
+_FIELD = re.compile(
+    rf"^\W*(?:(?:impact|severity|priority|risk)[ _]level|severity|priority|criticality)\W*?\s*[:：=|-]\s*\W*(?:very\s+)?{_LEVEL_WORD}\b"
+    rf"|^\W*impact\W*?\s*[:：=|]\s*\W*{_LEVEL_WORD}(?=\s*(?:$|[^\w\s]|(?:severity|priority|impact|risk)\b))",
+    re.I | re.M,
+)
+_AS_LABEL = rf"(?=\s*(?:$|[:|/\-–—)\]]|(?:severity|priority|impact|risk|{_FAILURE_NOUN})\b))"
+_TAG = re.compile(
+    rf"[\[(]\s*(?:severity|impact|priority)?\s*:?\s*{_LEVEL_WORD}\b"
+    rf"|(?:severity|impact level|priority)\s*[:=-]?\s*{_LEVEL_WORD}\b"
+    rf"|^(?:\W*\d+[.):]?\s*)?(?:[^\w\s]+\s*)?{_LEVEL_WORD}{_AS_LABEL}",
+    re.I,
+)
+_HEADING_LEVEL = re.compile(rf"\b{_LEVEL_WORD}{_AS_LABEL}", re.I)
+_CATEGORY = re.compile(r"\b(?i:category)\s*[:=]?\s*\(?([ABC])(?![\w])")
+_CATEGORY_FIELD = re.compile(r"^\W*(?i:category)\W*?\s*[:=]\s*\W*([ABC])(?![\w])", re.M)
+
+
+def _title(text: str) -> str:
+    """A heading as words: lower case, without leading emoji or markup."""
+    return re.sub(r"^[^\w#]+", "", text.lower()).rstrip(" :")
+
+
+def _excluded(title: str) -> bool:
+    """Sections that are not failures: strengths, summaries, validation results (unless numbered)."""
+    if _NOT_FAILURES.search(title):
+        return True
+    return bool(_NOT_FAILURES_UNLESS_NAMED.search(title)) and not _FAILURE_WORDS.search(title) and not _numbered(title)
+
+
+def _is_part(title: str) -> bool:
+    return bool(_PART.fullmatch(title))
+
+
+def _numbered(title: str) -> bool:
+    return bool(_NUMBERED.match(title))
+
+
+def _kids(node: _Node) -> list[_Node]:
+    """The headings under a node that can hold failures: not summaries, not parts of one failure."""
+    pseudo = node.unit is None or bool(_GROUP.search(node.title))  # bold numbered paragraphs inside a failure are steps
+    return [
+        c
+        for c in node.children
+        if not _excluded(c.title)
+        and (_numbered(c.title) or _GROUP.search(c.title) or not _is_part(c.title))
+        and (pseudo or c.unit.level < 7)  # type: ignore[union-attr]
+    ]
+
+
+def _itemish(node: _Node, units: Sequence[_Unit]) -> bool:
+    """A heading that reads as one failure: numbered, tagged with a level, or with a level field."""
+    own = units[node.start : node.children[0].start - 1 if node.children else node.end]
+    return _numbered(node.title) or bool(_TAG.search(node.title)) or any(_FIELD.search(u.text) for u in own)
+
+
+def _failures(root: _Node, units: Sequence[_Unit], items: Sequence[_Item]) -> list[Failure]:
+    """Walk the outline: groups of failures are entered, failures are read whole."""
+    if not root.children:  # no headings at all: a bare list of failures
+        return list(_list_failures(root, [], units, items))
+    # The file is a failure analysis even when no heading says so: read numbered headings then.
+    found = list(_walk(root, [], "none", units, items)) or list(_walk(root, [], "document", units, items))
+    by_heading = {u.line for u in units if u.kind == "heading"}
+    if any(f.line in by_heading for f in found):  # a document lists its failures one way; lists then recap them
+        found = [f for f in found if f.line in by_heading]
+    return found
+
+
+def _walk(node: _Node, ancestors: list[_Node], context: str, units: Sequence[_Unit], items: Sequence[_Item]) -> Iterator[Failure]:
+    """`context`: "none", "document" (a failures title over the whole document) or "section"."""
+    path = [*ancestors, node] if node.unit else ancestors
+    children = _kids(node)
+    if node.unit is None and node.children and node.children[0].unit.level == 1 and node.children[0] not in children:  # type: ignore[union-attr]
+        children.insert(0, node.children[0])  # the document's title is no summary, even if it says so
+    for child in children:
+        title = child.title
+        group = bool(_GROUP.search(title)) and not _numbered(title)
+        if node.unit is None and child.unit.level == 1 and _FAILURE_WORDS.search(title):  # type: ignore[union-attr]
+            inner = "section" if context == "section" else "document"
+        elif group or (context != "none" and _FAILURE_WORDS.search(title)):
+            inner = "section"
+        else:
+            inner = context
+        kids = _kids(child)
+        if kids and (group or any(_itemish(k, units) for k in kids) or not (context != "none" and _itemish(child, units))):
+            yield from _walk(child, path, inner, units, items)
+        elif group and not kids:
+            yield from _list_failures(child, path, units, items) if inner != "none" else ()
+        else:
+            named, itemish = bool(_FAILURE_WORDS.search(title)), _itemish(child, units)
+            if context == "section" or (context == "document" and (itemish or named)) or (named and itemish):
+                yield _failure(child.unit.line, child.unit.text, units[child.start : child.end], path)  # type: ignore[union-attr]
+
+
+def _list_failures(node: _Node, ancestors: list[_Node], units: Sequence[_Unit], items: Sequence[_Item]) -> Iterator[Failure]:
+    """The top-level items of the lists in a section's own text; their sub-items belong to them."""
+    body = units[node.start : node.end]
+    if not body:
+        return
+    first, last = body[0].line, max(u.line for u in body)
+    own = [i for i in items if first <= i.line <= last]
+    if not own:
+        return
+    top = min(i.depth for i in own)
+    path = [*ancestors, node] if node.unit else ancestors
+    for item in (i for i in own if i.depth == top):
+        inside = [u for u in body if item.line <= u.line <= item.end]
+        if inside:
+            yield _failure(item.line, inside[0].text.split("\n")[0], inside[1:] if inside[0].line == item.line else inside, path, inside[0].text)
+
+
+def _failure(line: int, title: str, body: Sequence[_Unit], ancestors: Sequence[_Node], first: str = "") -> Failure:
+    """One failure: its level from a field, else a tag in its title, else the nearest severity heading."""
+    text = "\n".join(filter(None, [first or title, *(u.text for u in body)]))
+    level: str | None = None
+    source: Literal["field", "tag", "heading"] | None = None
+    field = next((m for u in [*([_Unit("para", line, first)] if first else []), *body] for m in [_FIELD.search(u.text)] if m), None)
+    tag = _TAG.search(title)
+    heading = next((m for node in reversed(ancestors) if node.unit for m in [_heading_level(node.unit.text)] if m), None)
+    if field:
+        level, source = _level(field), "field"
+    elif tag:
+        level, source = _level(tag), "tag"
+    elif heading:
+        level, source = heading, "heading"
+    category = _CATEGORY.search(title) or _CATEGORY_FIELD.search(text)
+    if not category:
+        category = next((m for node in reversed(ancestors) if node.unit for m in [_CATEGORY.search(node.unit.text)] if m), None)
+    return Failure(
+        line=line,
+        title=title.split("\n")[0],
+        text=text,
+        level=level,  # type: ignore[arg-type]
+        level_source=source,
+        category=category.group(1) if category else None,  # type: ignore[arg-type]
+    )
+
+
+def _level(match: re.Match[str]) -> str:
+    return next(g for g in match.groups() if g).capitalize()
+
+
+def _heading_level(text: str) -> str | None:
+    """The one level a section heading names ("High Severity Failures"); none if it names two."""
+    found = {m.group(1).capitalize() for m in _HEADING_LEVEL.finditer(text)}
+    return found.pop() if len(found) == 1 else None
+
+
+# --- what the document declares and claims ---------------------------------------------------
+
+_COUNT_BEFORE = re.compile(rf"(?<![\w./-])(\d+)\s*(?:x\s*)?{_LEVEL_WORD}(?![\w-]|\s*/\s*[a-z])", re.I)  # not "20 Medium/Low"
+_COUNT_AFTER = re.compile(
+    rf"{_LEVEL_WORD}(?:\s+(?:severity|priority|impact))?(?:\s+(?:{_FAILURE_NOUN}))?\s*(?:[:=]\s*|\(\s*)(\d+)(?![\d./])", re.I
+)
+_COUNTING = re.compile(rf"\b(?:total|count|breakdown|{_FAILURE_NOUN}|identified|found|by severity)\b", re.I)
+
+
+def _declared(units: Sequence[_Unit]) -> Iterator[DeclaredCounts]:
+    """Counts by level, one declaration per paragraph, list or table."""
+    for _, group in itertools.groupby(units, key=lambda u: u.block or -id(u)):
+        group = list(group)
+        counted = [(u, c) for u in group for c in [_table_counts(group) if u is group[0] and u.kind == "row" else {} if u.kind == "row" else _counts(u)] if c]
+        if counted:
+            merged: dict[str, int] = {}
+            for _, counts in counted:
+                merged = {**counts, **merged}
+            yield DeclaredCounts(counted[0][0].line, {lv: merged[lv] for lv in LEVELS if lv in merged}, "\n".join(u.text for u, _ in counted))
+
+
+def _table_counts(rows: Sequence[_Unit]) -> dict[str, int]:
+    """A table of levels and numbers: a level per row ("| Critical | 2 |"), or levels as columns
+    over rows of numbers, whose "Total" row, or else their sum, is the declaration."""
+    numbers = [[int(c) if re.fullmatch(r"\d+", c.strip()) else None for c in row.cells] for row in rows]
+    head = [_heading_level(c) if len(c) < 40 else None for c in rows[0].cells]
+    if any(head) and len(rows) > 1:
+        body = [(row, nums) for row, nums in zip(rows[1:], numbers[1:]) if any(n is not None for n in nums)]
+        totals = [nums for row, nums in body if re.search(r"total", row.cells[0], re.I)]
+        found: dict[str, int] = {}
+        for nums in totals[:1] or [nums for _, nums in body]:
+            for lv, n in zip(head, nums):
+                if lv and n is not None:
+                    found[lv] = found.get(lv, 0) + n
+        return found
+    found = {}
+    for row, nums in zip(rows, numbers):
+        levels = [_heading_level(c) if len(c) < 40 else None for c in row.cells]
+        for lv, n in zip(levels, nums[1:]):
+            if lv and n is not None:
+                found.setdefault(lv, n)
+    return found
+
+
+def _counts(unit: _Unit) -> dict[str, int]:
+    found: dict[str, int] = {}
+    if unit.kind == "heading":
+        return found
+    for line in unit.text.split("\n")[:3]:
+        pairs = [(m.group(2), m.group(1)) for m in _COUNT_BEFORE.finditer(line)]
+        pairs += [(m.group(1), m.group(2)) for m in _COUNT_AFTER.finditer(line)]
+        levels = {lv.capitalize() for lv, _ in pairs}
+        if pairs and (len(levels) > 1 or _COUNTING.search(line) or unit.block):
+            for lv, n in pairs:
+                found.setdefault(lv.capitalize(), int(n))
+    return {lv: found[lv] for lv in LEVELS if lv in found}
+
+
+_SCORE_AFTER = re.compile(r"training[ _-]?quality(?:\s+score)?[^.\n\d≥≤<>]{0,40}?(?<![\d.\-–])(\d+(?:\.\d+)?)\s*(?:/\s*10|out of 10)(?!\d|\.\d)", re.I)
+_SCORE_LABEL = re.compile(r"training[ _-]?quality(?:\s+score)?\W{0,3}[:=]\s*\W{0,2}(\d+(?:\.\d+)?)(?!\s*[-–/%\d.])", re.I)
+_SCORE_BEFORE = re.compile(r"(?<![\d.\-–≥≤<>])(\d+(?:\.\d+)?)\s*/\s*10(?!\d|\.\d)[^.\n]{0,25}?training[ _-]?quality", re.I)
+
+
+def _scores(line: int, text: str) -> list[StatedScore]:
+    found: dict[tuple[int, float], StatedScore] = {}
+    for offset, row in enumerate(text.split("\n")):
+        for pattern in (_SCORE_AFTER, _SCORE_LABEL, _SCORE_BEFORE):
+            for m in pattern.finditer(row):
+                value = float(m.group(1))
+                if value <= 10:
+                    found.setdefault((line + offset, value), StatedScore(line + offset, value, _excerpt(row)))
+    return list(found.values())
+
+
+_COMPETENT = re.compile(
+    r"production[- ](?:ready|grade|quality)|deployment[- ]ready|excellent(?! training)|exemplary|outstanding|exceptional"
+    r"|high[- ]quality(?! training)|near[- ]perfect|flawless"
+    r"|only (?:\w+ ){0,3}?(?:minor|cosmetic|trivial|small)|(?:minor|cosmetic|trivial) (?:\w+ )?(?:fixes|changes|issues|adjustments|corrections|refinements|tweaks)"
+    r"|purely cosmetic|minimal (?:fixes|changes|corrections|issues)|zero (?:\w+ ){0,2}(?:fixes|issues|changes|corrections)"
+    r"|no (?:\w+ ){0,2}(?:fixes|changes|corrections) (?:were |was )?(?:needed|required)",
+    re.I,
+)
+_MODEL = re.compile(
+    r"model[_ ]response|\bthe model\b|\bmodel's|\bmodel (?:generated|produced|provided|delivered|created|implemented|demonstrated)"
+    r"|\b(?:the|this|original|initial|generated) (?:response|implementation|code|solution|output|template|infrastructure)\b",
+    re.I,
+)
+_IDEAL = re.compile(r"ideal|\bcorrected\b|\bfixed (?:version|code|implementation)|\bfinal (?:implementation|version|code|solution)|\bafter (?:the )?fix|\bnow\b|\bupdated\b|\bwe\b|\bour\b"
+                    r"|\b(?:these|the|all|such) (?:fixes|changes|corrections|improvements)\b|\bfixes (?:applied|made)\b|\btransform", re.I)
+_NEGATION = re.compile(
+    r"\b(?:not|never|no longer|lacks?|lacking|lacked|falls? short|fell short|far from|without|rather than|instead of"
+    r"|less than|nor|fails? to|failed to|missing|hardly|barely|neither|to be|to make|make it|making it|become|becoming"
+    r"|would|could|should|needs? to|needed to|required to|for|towards?|achieve|achieving|reach|if|unless"
+    r"|into|transform\w*|turn\w* into|result\w* in|fail\w*)\b|n't\b",
+    re.I,
+)
+_CLAUSE = re.compile(r"[,;:(]|\b(?:but|however|although|though|while|whereas|yet)\b", re.I)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(\[])")
+
+
+def _claims(root: _Node, units: Sequence[_Unit]) -> Iterator[Claim]:
+    """Sentences that call the MODEL_RESPONSE competent; those about the IDEAL_RESPONSE are not."""
+    about = _section_subjects(root, units)
+    for i, unit in enumerate(units):
+        if unit.kind != "para" or about[i] == "ideal":
+            continue
+        label = re.match(r"^([^:\n]{1,40}):", unit.text)
+        if label and _IDEAL.search(label.group(1)):
+            continue
+        model_label = bool(label and _MODEL.search(label.group(1))) or about[i] == "model"
+        for offset, sentence in _sentences(unit.text):
+            if _claimed(sentence, model_label):
+                yield Claim(unit.line + offset, _excerpt(sentence.replace("\n", " ")))
+
+
+def _section_subjects(root: _Node, units: Sequence[_Unit]) -> list[str]:
+    """For each unit: "ideal" or "model" when its section is about one response, else ""."""
+    about = [""] * len(units)
+
+    def mark(node: _Node, inherited: str) -> None:
+        title = node.title
+        subject = "ideal" if "ideal" in title else "model" if re.search(r"model|strengths|went well|got right", title) and not _FAILURE_WORDS.search(title) else inherited
+        for i in range(node.start, node.end):
+            about[i] = subject
+        for child in node.children:
+            mark(child, subject)
+
+    for child in root.children:
+        mark(child, "")
+    return about
+
+
+def _sentences(text: str) -> Iterator[tuple[int, str]]:
+    start = 0
+    for m in [*_SENTENCE.finditer(text), None]:
+        end = m.start() if m else len(text)
+        yield text.count("\n", 0, start), text[start:end]
+        start = m.end() if m else len(text)
+
+
+def _claimed(sentence: str, model_label: bool) -> bool:
+    if not (model_label or _MODEL.search(sentence)) or _IDEAL.search(sentence):
+        return False
+    for m in _COMPETENT.finditer(sentence):
+        before = sentence[: m.start()]
+        clause = _CLAUSE.split(before)[-1]
+        if not _NEGATION.search(clause):
+            return True
+    return False
+
+
+def _excerpt(text: str, limit: int = 200) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- document checks -------------------------------------------------------------------------
+
+
+def check(analysis: Analysis) -> list[Finding]:
+    """TQ201-TQ205: what a reviewer would send back before even looking at the score."""
+    from hooks.report import Finding, Severity
+
+    path, found = analysis.path, []
+    failures = analysis.failures
+    if analysis.empty:
+        return [Finding(path, 1, 1, "TQ204", "the analysis is empty or still the template's placeholder: list the model's failures, each with an impact level")]
+    unlevelled = [f for f in failures if f.level is None]
+    if unlevelled and len(unlevelled) < len(failures):
+        found += [
+            Finding(path, f.line, 1, "TQ201", f"failure {f.title!r} has no impact level while {len(failures) - len(unlevelled)} of the "
+                    f"{len(failures)} failures have one: add '**Impact Level**: Critical|High|Medium|Low'")
+            for f in unlevelled
+        ]
+    elif unlevelled:
+        found.append(Finding(path, failures[0].line, 1, "TQ201", f"none of the {len(failures)} failures states an impact level, so the rubric "
+                             "reads each as moderate (B): add '**Impact Level**: Critical|High|Medium|Low' to each", Severity.WARNING))
+    listed = {lv: sum(f.level == lv for f in failures) for lv in LEVELS}
+    own = all(f.level_source in ("field", "tag") for f in failures)
+    for declared in analysis.declared:
+        if all(listed[lv] == n for lv, n in declared.counts.items()):
+            continue
+        says = ", ".join(f"{n} {lv}" for lv, n in declared.counts.items())
+        lists = ", ".join(f"{listed[lv]} {lv}" for lv in LEVELS if lv in declared.counts or listed[lv])
+        message = f"declares {says}; lists {lists or 'no failures'}"
+        if failures and own:
+            found.append(Finding(path, declared.line, 1, "TQ202", f"{message}: make the summary and the failures' impact levels agree"))
+        else:
+            why = ("no failures could be read from the document" if not failures
+                   else "some levels come from section headings or are missing, so the listed count may be misread")
+            found.append(Finding(path, declared.line, 1, "TQ202", f"{message} ({why})", Severity.WARNING))
+    found += [Finding(path, b.line, 1, "TQ203", f"{_BYPASS_MESSAGES.get(b.kind, b.kind)}: {b.text}") for b in analysis.bypasses]
+    if not failures and not analysis.bypasses:
+        found.append(Finding(path, 1, 1, "TQ205", "no failures could be read: put each under a heading ('### 1. Title') or as a top-level "
+                             "list item inside a failures section such as '## Critical Failures'", Severity.WARNING))
+    return found
+
+
+_BYPASS_MESSAGES = {
+    "no-verify": "hook-bypass text, a commit that skips the hooks (remove it; commit with the hooks running)",
+    "score-edit": "score-editing text, training_quality rewritten by a script (the score must follow from the failures)",
+    "heredoc-tail": "a leaked heredoc end, the shell command that wrote this file (remove it and all that follows)",
+}

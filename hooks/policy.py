@@ -1,24 +1,227 @@
 """The scoring policy: the rubric's numbers and which checks block, warn or are off.
 
-Contract (issue 4 fills in loading from pyproject.toml / setup.cfg / hook args): `Policy` is a
-frozen dataclass; `Policy.version` is a short digest of every setting, so a record of "checked
-under this policy" (issue 6) and a cached verdict (issue 5) go stale when the policy changes.
+Contract: `Policy` is a frozen dataclass; `Policy.version` is a short digest of every setting,
+so a record of "checked under this policy" (issue 6) and a cached verdict (issue 5) go stale
+when the policy changes. `load(top, overrides)` reads `[tool.training-quality]` from
+pyproject.toml or `[training-quality]` from setup.cfg at the repository top, then the hook's
+`--set KEY=VALUE` overrides on top; docs/policy.md documents every key.
 """
 from __future__ import annotations
 
+import configparser
+import dataclasses
 import hashlib
 import json
+import os
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
+
+from hooks.report import ConfigError
+
+CHECKS = ("stated-score", "maximum", "competent-claim", "declared-counts", "bypass")
+MODES = ("error", "warning", "off")
+CATEGORIES = ("A", "B", "C")
+LEVEL_NAMES = ("Critical", "High", "Medium", "Low")
 
 
 @dataclass(frozen=True)
 class Policy:
-    threshold: int = 8
+    threshold: int = 8  # the score a task needs to be accepted
+    base: int = 8
+    top: int = 10  # scores are clamped to 0..top
+    # blockers set the score outright
+    blockers: tuple[tuple[str, int], ...] = (
+        ("platform-mismatch", 3),
+        ("wrong-account", 3),
+        ("missing-services", 4),
+        ("wrong-region", 5),
+    )
+    a_one: int = 1  # one category-A fix
+    a_many: int = 2  # two or more
+    b_weight: int = 0
+    # when every fix is C: (at least this many C fixes, adjustment), the first that applies
+    c_penalties: tuple[tuple[int, int], ...] = ((6, -2), (4, -1), (3, -3), (1, -4))
+    no_fixes_max: int = 3
+    level_categories: tuple[tuple[str, str], ...] = (("Critical", "A"), ("High", "A"), ("Medium", "B"), ("Low", "C"))
+    unknown_category: str = "B"  # neither the text nor a level tells
+    complexity_cap: int = 2
+    complexity_absent: int = 2  # no IDEAL_RESPONSE.md: the most generous
+    complexity_services: int = 3  # this many services count as a complexity signal
+    single_service: int = -1
+    checks: tuple[tuple[str, str], ...] = tuple((name, "error") for name in CHECKS)
 
     @property
     def version(self) -> str:
         settings = json.dumps(asdict(self), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(settings.encode()).hexdigest()[:16]
 
+    def mode(self, check: str) -> str:
+        return dict(self.checks)[check]
+
+    def level_category(self, level: str | None) -> str:
+        return dict(self.level_categories).get(level or "", self.unknown_category)
+
+    def c_penalty(self, count: int) -> int:
+        return next((penalty for at_least, penalty in self.c_penalties if count >= at_least), 0)
+
 
 DEFAULT = Policy()
+
+
+def load(top: str, overrides: Sequence[str] = ()) -> Policy:
+    """The policy for the repository at `top`: its configuration file, then KEY=VALUE overrides."""
+    source = os.path.join(top, "pyproject.toml")
+    table = _pyproject(source)
+    if table is None:
+        source = os.path.join(top, "setup.cfg")
+        table = _setup_cfg(source)
+    policy = _apply(DEFAULT, table or {}, source)
+    settings: dict[str, Any] = {}
+    for override in overrides:
+        key, sep, value = override.partition("=")
+        if not sep:
+            raise ConfigError(f"--set {override!r}: expected KEY=VALUE")
+        settings[key.strip()] = value.strip()
+    return _apply(policy, settings, "--set")
+
+
+def _pyproject(path: str) -> dict[str, Any] | None:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+    try:
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+    except FileNotFoundError:
+        return None
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read: {exc}", path) from None
+    table = data.get("tool", {}).get("training-quality")
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError("[tool.training-quality] must be a table", path)
+    return table
+
+
+def _setup_cfg(path: str) -> dict[str, Any] | None:
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read: {exc}", path) from None
+    return dict(parser["training-quality"]) if parser.has_section("training-quality") else None
+
+
+def _apply(policy: Policy, settings: Mapping[str, Any], source: str) -> Policy:
+    changes: dict[str, Any] = {}
+    for key, value in settings.items():
+        name = key.replace("-", "_")
+        if key.startswith("check.") or key in ("check", "checks"):
+            changes["checks"] = _checks(dict(changes.get("checks", policy.checks)), key, value, source)
+            continue
+        reader = _READERS.get(name)
+        if reader is None:
+            raise ConfigError(f"unknown setting {key!r} (see docs/policy.md)", source)
+        try:
+            changes[name] = reader(value)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"setting {key!r}: {exc}", source) from None
+    return _validated(dataclasses.replace(policy, **changes), source)
+
+
+def _checks(current: dict[str, str], key: str, value: Any, source: str) -> tuple[tuple[str, str], ...]:
+    """`check.NAME = MODE` one at a time, or a `checks` table / "NAME=MODE, ..." string."""
+    if key in ("check", "checks"):
+        items = value.items() if isinstance(value, Mapping) else (_pairs(value, str) if isinstance(value, str) else None)
+        if items is None:
+            raise ConfigError("setting 'checks': expected a table of NAME = MODE", source)
+    else:
+        items = [(key.split(".", 1)[1], value)]
+    for name, mode in items:
+        if name not in CHECKS:
+            raise ConfigError(f"setting {key!r}: unknown check {name!r}; known: {', '.join(CHECKS)}", source)
+        if mode not in MODES:
+            raise ConfigError(f"setting {key!r}: {name} must be one of {', '.join(MODES)}, not {mode!r}", source)
+        current[name] = mode
+    return tuple((name, current[name]) for name in CHECKS)
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ValueError(f"expected a whole number, not {value!r}")
+    return int(value)
+
+
+def _category(value: Any) -> str:
+    if value not in CATEGORIES:
+        raise ValueError(f"expected one of {', '.join(CATEGORIES)}, not {value!r}")
+    return value
+
+
+def _pairs(value: Any, read: Callable[[Any], Any]) -> list[tuple[str, Any]]:
+    """A table (TOML) or "key=value, key=value" (setup.cfg, --set)."""
+    if isinstance(value, Mapping):
+        return [(str(k), read(v)) for k, v in value.items()]
+    if not isinstance(value, str):
+        raise ValueError(f"expected a table or 'key=value, ...', not {value!r}")
+    pairs = []
+    for item in filter(None, (part.strip() for part in value.replace("\n", ",").split(","))):
+        k, sep, v = item.partition("=")
+        if not sep:
+            raise ValueError(f"expected key=value, not {item!r}")
+        pairs.append((k.strip(), read(v.strip())))
+    return pairs
+
+
+def _blockers(value: Any) -> tuple[tuple[str, int], ...]:
+    pairs = dict(_pairs(value, _int))
+    unknown = set(pairs) - dict(DEFAULT.blockers).keys()
+    if unknown:
+        raise ValueError(f"unknown blocker {sorted(unknown)[0]!r}; known: {', '.join(dict(DEFAULT.blockers))}")
+    return tuple((name, pairs.get(name, score)) for name, score in DEFAULT.blockers)
+
+
+def _c_penalties(value: Any) -> tuple[tuple[int, int], ...]:
+    pairs = [(_int(k), v) for k, v in _pairs(value, _int)]
+    return tuple(sorted(pairs, reverse=True))
+
+
+def _level_categories(value: Any) -> tuple[tuple[str, str], ...]:
+    pairs = dict(_pairs(value, _category))
+    unknown = set(pairs) - set(LEVEL_NAMES)
+    if unknown:
+        raise ValueError(f"unknown impact level {sorted(unknown)[0]!r}; known: {', '.join(LEVEL_NAMES)}")
+    current = dict(DEFAULT.level_categories)
+    return tuple((level, pairs.get(level, current[level])) for level in LEVEL_NAMES)
+
+
+_READERS: dict[str, Callable[[Any], Any]] = {
+    "threshold": _int,
+    "base": _int,
+    "top": _int,
+    "blockers": _blockers,
+    "a_one": _int,
+    "a_many": _int,
+    "b_weight": _int,
+    "c_penalties": _c_penalties,
+    "no_fixes_max": _int,
+    "level_categories": _level_categories,
+    "unknown_category": _category,
+    "complexity_cap": _int,
+    "complexity_absent": _int,
+    "complexity_services": _int,
+    "single_service": _int,
+}
+
+
+def _validated(policy: Policy, source: str) -> Policy:
+    if not 0 < policy.top:
+        raise ConfigError(f"setting 'top': must be positive, not {policy.top}", source)
+    for name in ("threshold", "base", "no_fixes_max"):
+        if not 0 <= getattr(policy, name) <= policy.top:
+            raise ConfigError(f"setting {name.replace('_', '-')!r}: must be between 0 and top ({policy.top})", source)
+    if any(at_least < 1 for at_least, _ in policy.c_penalties):
+        raise ConfigError("setting 'c-penalties': counts must be 1 or more", source)
+    return policy

@@ -6,10 +6,19 @@ staged commit gets, on contents, so the same verdict serves the index and any co
 """
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from hooks.policy import Policy
-from hooks.report import Finding
+from hooks.report import Finding, Severity
+
+if TYPE_CHECKING:
+    from hooks.failures import Analysis
+    from hooks.metadata import Metadata
+    from hooks.rubric import Breakdown, Claimed
+    from hooks.schema import Schema
 
 METADATA = "metadata.json"
 FAILURES = "lib/MODEL_FAILURES.md"
@@ -28,6 +37,16 @@ class TaskFiles:
         return f"{self.root}/{name}" if self.root else name
 
 
+@dataclass(frozen=True)
+class Assessment:
+    """Everything the checks found in one task, and the score's breakdown where there is a score."""
+
+    task: TaskFiles
+    findings: tuple[Finding, ...]
+    analysis: Analysis | None
+    breakdown: Breakdown | None  # None: no analysis to score against
+
+
 def task_root(path: str) -> str | None:
     """The task folder a task file belongs to; None for any other file."""
     for name in TASK_FILES:
@@ -38,6 +57,81 @@ def task_root(path: str) -> str | None:
     return None
 
 
-def check_task(task: TaskFiles, policy: Policy) -> list[Finding]:
-    """Every finding a staged commit of this task would get (issue 4 fills this in)."""
-    raise NotImplementedError
+def check_task(task: TaskFiles, policy: Policy, schema: Schema | None = None) -> list[Finding]:
+    """Every finding a staged commit of this task would get."""
+    return list(assess(task, policy, schema).findings)
+
+
+def assess(task: TaskFiles, policy: Policy, schema: Schema | None = None) -> Assessment:
+    """Metadata schema, document checks and the rubric's verdict on one task's contents."""
+    from hooks import bypass, complexity, failures, metadata, rubric
+
+    findings: list[Finding] = []
+    meta_path = task.path(METADATA)
+    claimed, meta_bypasses = None, ()
+    if task.metadata is not None:
+        meta, problems = metadata.parse(meta_path, task.metadata)
+        findings += problems if meta is None else metadata.validate(meta, schema or _shipped_schema())
+        claimed = _claimed(meta, policy) if meta else None
+        meta_bypasses = tuple((meta_path, b) for b in bypass.find(_text(task.metadata)))
+    if task.failures is None:
+        if claimed is not None:
+            findings.append(Finding(meta_path, claimed.line, claimed.col, "TQ300",
+                                    f"task {task.root or '.'!r}: training_quality {claimed.value} cannot be checked: there is"
+                                    f" no {FAILURES}; add the failure analysis the score rests on", Severity.WARNING))
+        findings += rubric.bypass_findings(task.root, meta_bypasses, claimed, policy)
+        return Assessment(task, tuple(findings), None, None)
+    analysis = failures.parse(task.path(FAILURES), _text(task.failures))
+    findings += _document_findings(analysis)
+    ideal = complexity.assess(None if task.ideal is None else _text(task.ideal), policy)
+    breakdown = rubric.breakdown(task.root, analysis, ideal, claimed, policy)
+    findings += rubric.verdict(breakdown, analysis, meta_bypasses, policy)
+    return Assessment(task, tuple(findings), analysis, breakdown)
+
+
+def summary(assessments: Iterable[Assessment]) -> list[str]:
+    """For a person running `check` by hand: each task's verdict and the codes that gave it."""
+    lines, blocked = [], 0
+    rows = sorted(assessments, key=lambda a: a.task.root)
+    for a in rows:
+        errors = sorted({f.code for f in a.findings if f.severity is Severity.ERROR})
+        warnings = sorted({f.code for f in a.findings if f.severity is Severity.WARNING} - set(errors))
+        blocked += bool(errors)
+        verdict = f"blocked ({', '.join(errors)})" if errors else "passed"
+        score = a.breakdown.claimed.value if a.breakdown and a.breakdown.claimed else "none usable"
+        extra = f", warnings: {', '.join(warnings)}" if warnings else ""
+        maximum = f", maximum {a.breakdown.maximum}" if a.breakdown and a.breakdown.claimed else ""
+        lines.append(f"  {verdict}: {a.task.root or '.'} (training_quality {score}{maximum}{extra})")
+    return [f"checked {len(rows)} task(s): {len(rows) - blocked} passed, {blocked} blocked", *lines]
+
+
+# The document checks' declared-counts (TQ202) and bypass (TQ203) findings: the verdict reports the
+# same evidence as TQ304/TQ305, naming the task and the score, so a commit is told once.
+_REPORTED_BY_THE_VERDICT = {"TQ202", "TQ203"}
+
+
+def _document_findings(analysis: Analysis) -> list[Finding]:
+    from hooks import failures
+
+    return [f for f in failures.check(analysis) if f.code not in _REPORTED_BY_THE_VERDICT]
+
+
+def _claimed(meta: Metadata, policy: Policy) -> Claimed | None:
+    """training_quality where it is a whole number in range; anything else is the schema check's finding."""
+    from hooks import rubric
+
+    value = meta.training_quality
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) or not 0 <= value <= policy.top:
+        return None
+    return rubric.Claimed(int(value), meta.path, *meta.position("training_quality"))
+
+
+@functools.cache
+def _shipped_schema() -> Schema:
+    from hooks import metadata, schema
+
+    return schema.Schema(*schema.shipped(metadata.SCHEMA))
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace")

@@ -1,0 +1,568 @@
+"""The history audit: commits that went past the hooks (`--no-verify`, `SKIP=`, another hooksPath).
+
+Git records nothing about a skipped hook, so the audit looks back: for every commit in scope it
+checks each task the commit changes, as the commit left it, with the same checks a staged commit
+gets (`tasks.check_task`); a state those checks block was committed past them. Each commit also
+goes through the per-commit checks in `COMMIT_CHECKS` (bypass text in its message and in the lines
+it adds, a score raised while the analysis stayed as it was); one more check is one more entry.
+
+Data flows one way: repo.py streams `Commit` records (one `git log` with raw diffs) and answers
+batched blob lookups; this module turns them into `Hit`s (a finding plus the content key the
+baseline uses); cli.py prints them. Verdicts are cached by commit id and by task blob ids (with
+the policy version and a digest of this package's code) inside the git directory, so a second run
+only does new work.
+"""
+from __future__ import annotations
+
+import collections
+import hashlib
+import itertools
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hooks import attest
+from hooks import repo as gitrepo
+from hooks.policy import Policy
+from hooks.report import ConfigError, Finding, Severity
+from hooks.tasks import FAILURES, METADATA, TASK_FILES, TaskFiles, task_root
+
+if TYPE_CHECKING:
+    import concurrent.futures
+
+    import git
+
+    from hooks.failures import Bypass
+    from hooks.repo import Change, Commit
+
+STATE = "TQ401"  # the task as the commit left it is blocked by the hooks
+MESSAGE = "TQ402"  # bypass or score-editing text in the commit message
+ADDED = "TQ403"  # bypass or score-editing text in lines the commit adds to a task file
+RAISED = "TQ404"  # training_quality raised while MODEL_FAILURES.md stayed as it was
+UNSEEN = "TQ405"  # a shallow clone: history the audit could not see
+MESSAGE_PATH = "COMMIT_MSG"  # where a commit-message finding points: line and column in the message
+
+BASELINE = ".training-quality-baseline.json"
+_CACHE_FORMAT = 1
+_CHUNK = 500  # commits whose sibling files are looked up in one batch
+_PARALLEL_FROM = 64  # new task states in a chunk worth sending to every core
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which commits to audit: reachable from `tips`, not from `exclude` (verified commit ids)."""
+
+    description: str
+    tips: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    all_refs: bool = False
+    not_on_remote: str | None = None  # leave out what this remote has ("" any remote)
+    since: str | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One history finding and what it is about: the baseline keys it by content, not by line."""
+
+    commit: str
+    task: str
+    code: str
+    evidence: str
+    finding: Finding
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return self.commit, self.task, self.code, _digest(self.evidence)
+
+    def to_json(self) -> list[Any]:
+        f = self.finding
+        return [self.commit, self.task, self.code, self.evidence, f.path, f.line, f.col, f.message, f.severity.value]
+
+    @classmethod
+    def from_json(cls, row: Sequence[Any]) -> Hit:
+        commit, task, code, evidence, path, line, col, message, severity = row
+        return cls(commit, task, code, evidence, Finding(path, int(line), int(col), code, message, Severity(severity)))
+
+
+@dataclass
+class Result:
+    hits: list[Hit]
+    commits: list[str]  # the commits in scope, newest first
+    baselined: int = 0  # hits left out because the baseline acknowledges them
+
+
+# --- scope ---
+
+
+def hook_scope(repo: git.Repo, env: Mapping[str, str]) -> Scope:
+    """The scope pre-commit gives the hook: the pushed range, else the local commits not on a remote."""
+    source, target = env.get("PRE_COMMIT_FROM_REF"), env.get("PRE_COMMIT_TO_REF")
+    if source and target:
+        start, end = gitrepo.resolve_commit(repo, source), gitrepo.resolve_commit(repo, target)
+        return Scope(f"pushed range {start[:10]}..{end[:10]}", (end,), (start,))
+    remote = env.get("PRE_COMMIT_REMOTE_NAME")
+    if remote and env.get("PRE_COMMIT_LOCAL_BRANCH"):  # a push that holds a root commit
+        tip = gitrepo.resolve_commit(repo, env["PRE_COMMIT_LOCAL_BRANCH"])
+        return Scope(f"commits not on {remote}", (tip,), not_on_remote=remote)
+    return local_scope(repo)
+
+
+def local_scope(repo: git.Repo) -> Scope:
+    """HEAD's commits that no remote-tracking branch holds (all of them where there is no remote)."""
+    head = gitrepo.head_commit(repo)
+    return Scope("local commits not on any remote", (head,) if head else (), not_on_remote="")
+
+
+def manual_scope(repo: git.Repo, *, all_refs: bool, since: str | None, range_: str | None) -> Scope:
+    """`--all`, `--since DATE`, `--range A..B` by hand (they combine); none of them: the local scope."""
+    if range_:
+        if "..." in range_:
+            raise ConfigError(f"--range takes A..B (commits in B not in A), not a symmetric difference: {range_!r}")
+        start, dots, end = range_.partition("..")
+        tips = (gitrepo.resolve_commit(repo, end or "HEAD"),) if dots else (gitrepo.resolve_commit(repo, start),)
+        exclude = (gitrepo.resolve_commit(repo, start or "HEAD"),) if dots else ()
+        return Scope(f"range {range_}", tips, exclude, all_refs, since=since)
+    if all_refs or since:
+        head = gitrepo.head_commit(repo)
+        tips = () if all_refs or not head else (head,)
+        where = ("every ref" if all_refs else "HEAD") + (f" since {since}" if since else "")
+        return Scope(where, tips, all_refs=all_refs, since=since)
+    return local_scope(repo)
+
+
+# --- the audit ---
+
+CommitCheck = Callable[["Commit", "Context"], list[Hit]]
+
+
+@dataclass
+class Context:
+    """What a per-commit check may read: blobs, task states at a commit, the policy."""
+
+    repo: git.Repo
+    policy: Policy
+    states: dict[str, list[Finding]]  # verdict cache: task root + blob ids -> findings
+    siblings: dict[tuple[str, str], str | None] = field(default_factory=dict)  # (commit, path) -> blob
+    shallow: frozenset[str] = frozenset()
+    attested: frozenset[str] = frozenset()  # commits from the attestation start on (attest.py)
+    pool: concurrent.futures.ProcessPoolExecutor | None = None
+    added: dict[tuple[str | None, str], list[tuple[int, str, str, str]]] = field(default_factory=dict)
+    _blobs: dict[str, bytes] = field(default_factory=dict)
+
+    def blob(self, sha: str | None) -> bytes | None:
+        if sha is None:
+            return None
+        if sha not in self._blobs:
+            self._blobs.update(gitrepo.read_blobs(self.repo, [sha]))
+        return self._blobs[sha]
+
+    def prefetch(self, commits: Sequence[Commit]) -> None:
+        """Read, in one batch, the blobs these commits' checks need (memory: one chunk's worth)."""
+        wanted = {b for commit in commits for c in _task_changes(commit) for b in (c.old_blob, c.new_blob)}
+        wanted.update(b for _, blobs in self._new_states(commits).values() for b in blobs)
+        wanted.discard(None)
+        self._blobs = gitrepo.read_blobs(self.repo, sorted(wanted))
+
+    def task_blobs(self, commit: Commit, root: str) -> tuple[str | None, ...]:
+        """Blob ids of the task's files as `commit` left them."""
+        changed = {c.path: c.new_blob for c in commit.changes}
+        paths = [_join(root, name) for name in TASK_FILES]
+        return tuple(changed[p] if p in changed else self.siblings.get((commit.sha, p)) for p in paths)
+
+    def verdict(self, root: str, blobs: tuple[str | None, ...]) -> list[Finding]:
+        """check_task on a task state, once per distinct state (and cached across runs)."""
+        key = _state_key(root, blobs)
+        if key not in self.states:
+            self.states[key] = _blocking(TaskFiles(root, *(self.blob(b) for b in blobs)), self.policy)
+        return self.states[key]
+
+    def added_bypass(self, old: str | None, new: str) -> list[tuple[int, str, str, str]]:
+        """Bypass text in the lines blob `new` adds to blob `old`: (line in `new`, kinds, excerpt, evidence)."""
+        if (old, new) not in self.added:
+            self.added[(old, new)] = _added_bypass(_text(self.blob(old) or b""), _text(self.blob(new)))
+        return self.added[(old, new)]
+
+    def prefill(self, commits: Sequence[Commit]) -> None:
+        """Give the content checks of many commits to every core at once (a cold audit's main cost):
+        the verdicts of new task states, and the bypass scan of the lines each change adds."""
+        pending = self._new_states(commits)
+        self.added = {}  # one chunk's worth
+        diffs = list(dict.fromkeys((c.old_blob, c.new_blob) for commit in commits if commit.sha not in self.shallow
+                                   for c in _task_changes(commit) if c.new_blob))
+        if len(pending) + len(diffs) < _PARALLEL_FROM or not self._start_pool():
+            return
+        tasks = [TaskFiles(root, *(self.blob(b) for b in blobs)) for root, blobs in pending.values()]
+        self.states.update(zip(pending, self.pool.map(_blocking, tasks, itertools.repeat(self.policy), chunksize=8)))
+        texts = [(_text(self.blob(old) or b""), _text(self.blob(new))) for old, new in diffs]
+        self.added.update(zip(diffs, self.pool.map(_added_bypass, *zip(*texts), chunksize=16)))
+
+    def _new_states(self, commits: Sequence[Commit]) -> dict[str, tuple[str, tuple[str | None, ...]]]:
+        """The task states these commits leave that have no verdict yet: key -> (root, blob ids)."""
+        states = {}
+        for commit in commits:
+            for root in _touched_roots(commit):
+                blobs = self.task_blobs(commit, root)
+                if _state_key(root, blobs) not in self.states and (blobs[0] or blobs[1]):
+                    states[_state_key(root, blobs)] = (root, blobs)
+        return states
+
+    def _start_pool(self) -> bool:
+        import concurrent.futures
+        import multiprocessing
+
+        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        if self.pool is None and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            self.pool = concurrent.futures.ProcessPoolExecutor(workers, multiprocessing.get_context("fork"))
+        return self.pool is not None
+
+
+def _blocking(task: TaskFiles, policy: Policy) -> list[Finding]:
+    """The findings that would have blocked a staged commit of this task state."""
+    from hooks.tasks import check_task
+
+    return [f for f in check_task(task, policy) if f.severity is Severity.ERROR]
+
+
+def _state_key(root: str, blobs: tuple[str | None, ...]) -> str:
+    return "\0".join((root, *(b or "-" for b in blobs)))
+
+
+def audit(repo: git.Repo, scope: Scope, policy: Policy, baseline: Baseline | None = None,
+          attested_since: str | None = None) -> Result:
+    """Every hit in scope not acknowledged by the baseline; shallow-clone blind spots included.
+
+    `attested_since` (a commit or a date; None: off): from then on a commit that changes a task
+    must carry a valid attestation trailer (attest.py); older history has none.
+    """
+    shas = gitrepo.list_commits(repo, scope.tips, scope.exclude, all_refs=scope.all_refs,
+                                not_on_remote=scope.not_on_remote, since=scope.since)
+    shallow = gitrepo.shallow_commits(repo) & set(shas)
+    attested = frozenset(_attested_era(repo, scope, attested_since)) if attested_since else frozenset()
+    cache = Cache(repo, policy, attested_since or "")
+    done = cache.commits()
+    fresh: dict[str, list[Hit]] = {}
+    todo = [sha for sha in shas if sha not in done]
+    if todo:
+        ctx = Context(repo, policy, cache.states(), shallow=frozenset(shallow), attested=attested)
+        try:
+            for commits in _chunks(gitrepo.log(repo, todo), _CHUNK):
+                _lookup_siblings(ctx, commits)
+                ctx.prefetch(commits)
+                ctx.prefill(commits)
+                for commit in commits:
+                    fresh[commit.sha] = [hit for check in COMMIT_CHECKS for hit in check(commit, ctx)]
+        finally:
+            if ctx.pool is not None:
+                ctx.pool.shutdown(cancel_futures=True)
+        # a shallow boundary's diff changes once its parents are fetched: never cached
+        done.update((sha, hits) for sha, hits in fresh.items() if sha not in shallow)
+        cache.save(done, ctx.states)
+    hits = [hit for sha in shas for hit in (done[sha] if sha in done else fresh.get(sha, []))]
+    hits += [_unseen(sha) for sha in sorted(shallow)]
+    result = Result(hits, shas)
+    if baseline is not None:
+        acknowledged = baseline.keys
+        result.hits = [h for h in hits if h.key not in acknowledged]
+        result.baselined = len(hits) - len(result.hits)
+    return result
+
+
+def _attested_era(repo: git.Repo, scope: Scope, start: str) -> set[str]:
+    """The commits in scope from `start` on: `git log START^@..` for a commit, `--since` for a date."""
+    try:
+        sha = gitrepo.resolve_commit(repo, start)
+    except ConfigError:  # not a commit: a date in git's formats
+        return set(gitrepo.list_commits(repo, scope.tips, scope.exclude, all_refs=scope.all_refs,
+                                        not_on_remote=scope.not_on_remote, since=start))
+    return set(gitrepo.list_commits(repo, scope.tips, (*scope.exclude, *gitrepo.parents(repo, sha)),
+                                    all_refs=scope.all_refs, not_on_remote=scope.not_on_remote))
+
+
+def _chunks(items: Iterable[Commit], size: int) -> Iterator[list[Commit]]:
+    batch: list[Commit] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _lookup_siblings(ctx: Context, commits: Sequence[Commit]) -> None:
+    """One batched lookup for the task files each commit leaves as they were."""
+    queries = []
+    for commit in commits:
+        changed = {c.path for c in commit.changes}
+        for root in _touched_roots(commit):
+            queries += [(commit.sha, p) for p in (_join(root, n) for n in TASK_FILES) if p not in changed]
+    ctx.siblings = gitrepo.blobs_at(ctx.repo, queries)
+
+
+def _touched_roots(commit: Commit) -> list[str]:
+    """The task folders whose files this commit changes (a regular file's content, added or kept)."""
+    roots = (task_root(c.path) for c in commit.changes if c.new_mode.startswith("100"))
+    return sorted({r for r in roots if r is not None})
+
+
+def _state_hits(commit: Commit, ctx: Context) -> list[Hit]:
+    """The task as the commit left it would have been blocked: it was committed past the hooks."""
+    hits = []
+    for root in _touched_roots(commit):
+        blobs = ctx.task_blobs(commit, root)
+        if blobs[0] is None and blobs[1] is None:
+            continue  # only IDEAL_RESPONSE.md: not a task the checks read
+        for f in ctx.verdict(root, blobs):
+            message = f"{_who(commit)} committed task {_show(root or '.')!r} past the hooks: {f.code} {f.message}"
+            hits.append(Hit(commit.sha, root, STATE, f"{f.code} {f.message}",
+                            Finding(_show(f.path), f.line, f.col, STATE, message)))
+    return hits
+
+
+def _message_hits(commit: Commit, ctx: Context) -> list[Hit]:
+    """Bypass text in the message: evidence when the commit changes a task, a warning otherwise."""
+    roots = _touched_roots(commit)
+    severity = Severity.ERROR if roots else Severity.WARNING
+    why = "" if roots else " (the commit changes no task)"
+    return [
+        Hit(commit.sha, ",".join(roots), MESSAGE, evidence,
+            Finding(MESSAGE_PATH, line, 1, MESSAGE, f"{_who(commit)}: its message carries {kinds} text{why}: {text!r}",
+                    severity))
+        for line, kinds, text, evidence in _bypass_lines(commit.message)
+    ]
+
+
+def _bypass_lines(text: str) -> Iterator[tuple[int, str, str, str]]:
+    """Bypass evidence one line at a time: (line, kinds, excerpt, evidence), a line's kinds together."""
+    from hooks import bypass
+
+    by_line: dict[int, list[Bypass]] = {}
+    for found in bypass.find(text):
+        by_line.setdefault(found.line, []).append(found)
+    for number, found in sorted(by_line.items()):
+        kinds = ", ".join(b.kind for b in found)
+        excerpt = max((b.text for b in found), key=len)
+        yield number, kinds, excerpt, f"{kinds} {excerpt}"
+
+
+def _added_hits(commit: Commit, ctx: Context) -> list[Hit]:
+    """Bypass text in the lines the commit adds to task files: the commit that introduced it."""
+    if commit.sha in ctx.shallow:
+        return []  # its parents are missing: every line would look added
+    hits = []
+    for change in _task_changes(commit):
+        if change.new_blob is None:
+            continue
+        root = task_root(change.path) or ""
+        for line, kinds, text, evidence in ctx.added_bypass(change.old_blob, change.new_blob):
+            message = f"{_who(commit)} added {kinds} text to task {_show(root or '.')!r}: {text!r}"
+            hits.append(Hit(commit.sha, root, ADDED, evidence, Finding(_show(change.path), line, 1, ADDED, message)))
+    return hits
+
+
+def _added_bypass(old: str, new: str) -> list[tuple[int, str, str, str]]:
+    numbers, lines = _added_lines(old, new)
+    return [(numbers[line - 1], *found) for line, *found in _bypass_lines("\n".join(lines))]
+
+
+def _raised_hits(commit: Commit, ctx: Context) -> list[Hit]:
+    """training_quality went up while the task's MODEL_FAILURES.md stayed as it was."""
+    if commit.sha in ctx.shallow:
+        return []
+    rewritten = {c.path for c in commit.changes if c.old_blob != c.new_blob}  # a plain move keeps the content
+    hits = []
+    for change in _task_changes(commit):
+        root = task_root(change.path)
+        if not change.path.endswith(METADATA) or root is None or _join(root, FAILURES) in rewritten:
+            continue
+        old, new = _score(change.old_path, ctx.blob(change.old_blob)), _score(change.path, ctx.blob(change.new_blob))
+        if old is None or new is None or new[0] <= old[0] or ctx.task_blobs(commit, root)[1] is None:
+            continue
+        message = (f"{_who(commit)} raised training_quality of task {_show(root or '.')!r} from {old[0]:g} to {new[0]:g}"
+                   f" without touching {FAILURES}: a score changes with the analysis it rests on")
+        hits.append(Hit(commit.sha, root, RAISED, f"{old[0]:g}->{new[0]:g}",
+                        Finding(_show(change.path), new[1], new[2], RAISED, message, Severity.WARNING)))
+    return hits
+
+
+def _attestation_hits(commit: Commit, ctx: Context) -> list[Hit]:
+    """From the attestation start on, a commit that changes a task proves with its trailer that the checks ran."""
+    changes = list(_task_changes(commit))
+    if commit.sha not in ctx.attested or commit.is_merge or not changes or commit.sha in ctx.shallow:
+        return []
+    found = attest.verify_trailer(commit.message, lambda: gitrepo.tree_blobs(ctx.repo, commit.sha),
+                                  _show(changes[0].path))
+    if found is None:
+        return []
+    roots = ",".join(_touched_roots(commit))
+    return [Hit(commit.sha, roots, found.code, found.message,
+                Finding(found.path, 1, 1, found.code, f"{_who(commit)}: {found.message}", found.severity))]
+
+
+# The per-commit checks, in order; one more check is one more entry.
+COMMIT_CHECKS: list[CommitCheck] = [_state_hits, _message_hits, _added_hits, _raised_hits, _attestation_hits]
+
+
+def _task_changes(commit: Commit) -> Iterator[Change]:
+    return (c for c in commit.changes if c.new_mode.startswith("100") and task_root(c.path) is not None)
+
+
+def _added_lines(old: str, new: str) -> tuple[list[int], list[str]]:
+    """The lines of `new` that `old` does not have (as a multiset), with their 1-based numbers."""
+    if not old:  # a new file: every line
+        lines = new.splitlines()
+        return list(range(1, len(lines) + 1)), lines
+    have = collections.Counter(old.splitlines())
+    numbers, lines = [], []
+    for number, line in enumerate(new.splitlines(), 1):
+        if have[line]:
+            have[line] -= 1
+        else:
+            numbers.append(number)
+            lines.append(line)
+    return numbers, lines
+
+
+def _score(path: str, data: bytes | None) -> tuple[float, int, int] | None:
+    """training_quality where metadata.json gives a number (also "9"), with its line and column."""
+    from hooks import metadata
+
+    meta = metadata.parse(path, data)[0] if data is not None else None
+    value = meta.training_quality if meta else None
+    try:
+        return None if isinstance(value, bool) else (float(value), *meta.position("training_quality"))
+    except (TypeError, ValueError):
+        return None
+
+
+def _unseen(sha: str) -> Hit:
+    message = (f"shallow clone: the history before commit {sha[:10]} is not in this clone and was not audited;"
+               " fetch it (`git fetch --unshallow`, or `fetch-depth: 0` in CI) to audit every commit")
+    return Hit(sha, "", UNSEEN, "shallow", Finding(".git/shallow", 1, 1, UNSEEN, message, Severity.WARNING))
+
+
+def _who(commit: Commit) -> str:
+    return f"commit {commit.short} ({commit.author} <{commit.email}>, {commit.date[:10]})"
+
+
+def _join(root: str, name: str) -> str:
+    return f"{root}/{name}" if root else name
+
+
+def _show(path: str) -> str:
+    """A path fit for a one-line finding: undecodable bytes replaced, newlines escaped."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace").replace("\n", "\\n")
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "replace")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
+# --- baseline ---
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """Acknowledged findings, keyed by content (commit, task, code, evidence digest)."""
+
+    path: Path
+    entries: tuple[dict[str, str], ...]
+
+    @property
+    def keys(self) -> set[tuple[str, str, str, str]]:
+        return {(e["commit"], e["task"], e["code"], e["evidence"]) for e in self.entries}
+
+    @classmethod
+    def load(cls, path: Path) -> Baseline:
+        """The baseline at `path`; none there is an empty one, a broken one a configuration error."""
+        try:
+            data = json.loads(path.read_bytes())
+            entries = tuple({**{k: str(e[k]) for k in ("commit", "task", "code", "evidence")},
+                             "finding": str(e.get("finding", ""))} for e in data["entries"])
+        except FileNotFoundError:
+            return cls(path, ())
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ConfigError(f"unreadable baseline ({exc.__class__.__name__}: {exc}); fix or delete it, then"
+                              " run `training-quality audit --update-baseline`", str(path)) from None
+        return cls(path, entries)
+
+    def updated(self, result: Result, scope_commits: set[str]) -> Baseline:
+        """This run's hits acknowledged; entries for commits outside the scope kept as they were."""
+        kept = [e for e in self.entries if e["commit"] not in scope_commits]
+        new = [{"commit": h.commit, "task": h.task, "code": h.code, "evidence": h.key[3], "finding": h.finding.format()}
+               for h in result.hits if h.code != UNSEEN]
+        unique = {(e["commit"], e["task"], e["code"], e["evidence"]): e for e in kept + new}
+        return Baseline(self.path, tuple(unique[k] for k in sorted(unique)))
+
+    def write(self) -> None:
+        try:
+            self.path.write_text(json.dumps({"version": 1, "entries": list(self.entries)}, indent=1) + "\n")
+        except OSError as exc:
+            raise ConfigError(f"cannot write the baseline: {exc.strerror}", str(self.path)) from None
+
+
+# --- cache ---
+
+
+class Cache:
+    """Verdicts by commit id and by task blob ids, valid for one policy version and this code.
+
+    Two state files in the git directory (repo.write_state: atomic); a broken or stale one is
+    ignored and rebuilt by the run, never an error.
+    """
+
+    COMMITS, STATES = "audit-commits.json", "audit-states.json"
+
+    def __init__(self, repo: git.Repo, policy: Policy, attested_since: str = "") -> None:
+        self.repo = repo
+        self.key = f"{_CACHE_FORMAT}-{policy.version}-{_code_digest()}-{attested_since}"
+
+    def commits(self) -> dict[str, list[Hit]]:
+        rows = self._load(self.COMMITS)
+        try:
+            return {sha: [Hit.from_json(r) for r in hits] for sha, hits in rows.items()}
+        except (ValueError, TypeError, AttributeError):
+            return {}
+
+    def states(self) -> dict[str, list[Finding]]:
+        rows = self._load(self.STATES)
+        try:
+            return {k: [Finding(p, int(line), int(col), c, m) for p, line, col, c, m in v] for k, v in rows.items()}
+        except (ValueError, TypeError, AttributeError):
+            return {}
+
+    def save(self, commits: Mapping[str, list[Hit]], states: Mapping[str, list[Finding]]) -> None:
+        """Best effort: a cache that cannot be written only means the next run does the work again."""
+        try:
+            self._save(self.COMMITS, {sha: [h.to_json() for h in hits] for sha, hits in commits.items()})
+            self._save(self.STATES, {k: [[f.path, f.line, f.col, f.code, f.message] for f in v]
+                                     for k, v in states.items()})
+        except OSError:
+            pass
+
+    def _load(self, name: str) -> dict[str, Any]:
+        try:
+            data = json.loads(gitrepo.read_state(self.repo, name) or "{}")
+        except (ValueError, RecursionError):
+            return {}
+        if not isinstance(data, dict) or data.get("key") != self.key or not isinstance(data.get("entries"), dict):
+            return {}
+        return data["entries"]
+
+    def _save(self, name: str, entries: Mapping[str, Any]) -> None:
+        gitrepo.write_state(self.repo, name, json.dumps({"key": self.key, "entries": entries}, separators=(",", ":")))
+
+
+def _code_digest() -> str:
+    """This package's code: a cached verdict goes stale when the checks that gave it change."""
+    digest = hashlib.sha256()
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]

@@ -1,0 +1,197 @@
+"""MODEL_FAILURES.md read as a reviewer reads it: one fixture of our own per format in the corpus."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hooks.cli import main
+from hooks.failures import Analysis, check, parse
+from tests.conftest import PROJECT, SHARED, PreCommit
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "analyses"
+SEEDS = SHARED / "seeds"
+
+
+def read(name: str) -> Analysis:
+    path = FIXTURES / name
+    return parse(str(path), path.read_text(encoding="utf-8"))
+
+
+def levels(analysis: Analysis) -> list[tuple[int, str | None, str | None]]:
+    return [(f.line, f.level, f.level_source) for f in analysis.failures]
+
+
+def codes(analysis: Analysis) -> list[tuple[int, str, str]]:
+    return [(f.line, f.code, f.severity.value) for f in check(analysis)]
+
+
+def test_a_heading_per_failure_with_fields_under_severity_headings() -> None:
+    analysis = read("fields-under-severity-headings.md")
+    assert levels(analysis) == [(7, "Critical", "field"), (15, "High", "field"), (23, "Medium", "field")]
+    assert analysis.failures[1].title == "2. Dead-letter queue missing"
+    assert "Failed messages were retried forever." in analysis.failures[1].text
+    assert [(d.line, d.counts) for d in analysis.declared] == [(31, {"Critical": 1, "High": 1, "Medium": 1, "Low": 0})]
+    assert [(s.line, s.value) for s in analysis.scores] == [(34, 8.0)]
+    assert analysis.claims == ()  # "falls short of production-ready"; the corrected stack is the IDEAL's
+    assert check(analysis) == []
+
+
+def test_list_items_under_severity_headings_take_the_heading_level_unless_they_state_one() -> None:
+    analysis = read("list-under-severity-headings.md")
+    assert levels(analysis) == [(5, "Critical", "field"), (8, "High", "heading"), (12, "Low", "heading"), (13, "Low", "heading")]
+    assert "The IDEAL_RESPONSE adds SSE-KMS." in analysis.failures[0].text  # sub-bullets belong to their failure
+    assert [d.counts for d in analysis.declared] == [{"Critical": 1}]
+
+
+def test_numbered_failure_headings_keep_their_parts() -> None:
+    analysis = read("numbered-headings-with-parts.md")
+    assert levels(analysis) == [(3, "High", "field"), (16, "Low", "field")]
+    assert "The model pointed `code` at the wrong folder." not in analysis.failures[0].text  # markup is dropped
+    assert "The model pointed code at the wrong folder." in analysis.failures[0].text
+
+
+def test_tags_in_titles_and_stated_categories() -> None:
+    analysis = read("tagged-titles.md")
+    assert levels(analysis) == [(5, "High", "tag"), (8, "Critical", "tag"), (11, "Medium", "tag"), (14, None, None)]
+    assert [f.category for f in analysis.failures] == [None, None, None, "C"]
+    assert codes(analysis) == [(14, "TQ201", "error")]  # the others have levels: this one was forgotten
+
+
+def test_a_bare_numbered_list_is_read_as_failures_without_levels() -> None:
+    analysis = read("bare-list.md")
+    assert levels(analysis) == [(1, None, None), (3, None, None)]
+    assert "The bucket name was not unique." in analysis.failures[1].text
+    assert codes(analysis) == [(1, "TQ201", "warning")]
+
+
+def test_a_document_pasted_in_a_markdown_fence_is_read_at_its_own_lines() -> None:
+    assert [(f.line, f.title) for f in read("fenced-document.md").failures] == [
+        (9, "Interface endpoint used for S3"),
+        (12, "Secrets stored as plain SSM parameters"),
+    ]
+
+
+def test_bold_numbered_and_failure_n_paragraphs_act_as_headings() -> None:
+    assert levels(read("paragraph-titles.md")) == [(5, "Critical", "field"), (9, "High", "field"), (13, "Medium", "field")]
+
+
+def test_summary_tables_and_categories_from_headings() -> None:
+    analysis = read("summary-table.md")
+    assert [(f.level, f.category) for f in analysis.failures] == [("Critical", "A"), ("High", "A"), ("Medium", "B")]
+    assert [(d.line, d.counts) for d in analysis.declared] == [(17, {"Critical": 1, "High": 1, "Medium": 1})]
+    assert [s.value for s in analysis.scores] == [9.0]
+
+
+def test_code_comments_quotes_strengths_and_validation_never_yield_failures() -> None:
+    analysis = read("traps.md")
+    assert [f.title for f in analysis.failures] == ["1. Public S3 bucket"]
+    assert analysis.bypasses == ()  # --no-verify-ssl is not --no-verify
+    assert check(analysis) == []
+
+
+def test_competence_claims_belong_to_the_model_response_and_negation_is_understood() -> None:
+    assert [c.line for c in read("claims.md").claims] == [3, 17, 23]
+
+
+def test_a_leaked_heredoc_ends_the_document() -> None:
+    analysis = read("heredoc-leak.md")
+    assert [f.title for f in analysis.failures] == ["1. Output naming"]  # not the next task's document
+    assert {(b.line, b.kind) for b in analysis.bypasses} == {
+        (14, "heredoc-tail"), (14, "no-verify"), (14, "score-edit"), (22, "heredoc-tail"), (22, "no-verify")
+    }
+    assert [(s.line, s.value) for s in analysis.scores] == [(14, 9.0)]  # this task's command, not the next one's 10/10
+    assert {c for _, c, _ in codes(analysis)} == {"TQ203"}
+
+
+def test_a_template_placeholder_is_an_empty_analysis() -> None:
+    analysis = read("placeholder.md")
+    assert analysis.empty
+    assert codes(analysis) == [(1, "TQ204", "error")]
+    assert parse("x.md", " \n\n").empty
+
+
+def test_counts_that_disagree_with_explicit_levels_block_naming_both() -> None:
+    text = (FIXTURES / "fields-under-severity-headings.md").read_text().replace("1 Critical, 1 High", "2 Critical, 0 High")
+    [finding] = check(parse("MODEL_FAILURES.md", text))
+    assert (finding.line, finding.code, finding.severity.value) == (31, "TQ202", "error")
+    assert "declares 2 Critical, 0 High, 1 Medium, 0 Low; lists 1 Critical, 1 High, 1 Medium, 0 Low" in finding.message
+
+
+def test_counts_against_levels_read_from_headings_only_warn() -> None:
+    text = (FIXTURES / "list-under-severity-headings.md").read_text().replace("Critical Issues: 1", "High Issues: 3")
+    [finding] = check(parse("MODEL_FAILURES.md", text))
+    assert (finding.code, finding.severity.value) == ("TQ202", "warning")
+    assert "declares 3 High; lists 1 Critical, 1 High, 2 Low (some levels come from section headings" in finding.message
+
+
+def test_parse_output_matches_its_schema() -> None:
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads((PROJECT / "schemas" / "model-failures.schema.json").read_text())
+    Draft202012Validator.check_schema(schema)
+    validator = Draft202012Validator(schema)
+    for path in sorted(FIXTURES.glob("*.md")):
+        document = json.loads(json.dumps(parse(str(path), path.read_text(encoding="utf-8")).to_json()))
+        assert list(validator.iter_errors(document)) == [], path.name
+
+
+def test_parse_command_prints_json_and_a_missing_path_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["parse", str(FIXTURES / "summary-table.md")]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert [f["level"] for f in printed["failures"]] == ["Critical", "High", "Medium"]
+    assert main(["parse", str(tmp_path / "missing.md")]) == 2
+    assert main(["parse", str(tmp_path)]) == 2
+    assert "error:" in capsys.readouterr().err
+
+
+def test_the_hook_imports_neither_jsonschema_nor_git() -> None:
+    probe = "import json, sys; from hooks.cli import main; main(['check-model-failures', sys.argv[1]]); print(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe, str(FIXTURES / "traps.md")], capture_output=True, text=True, check=True).stdout
+    loaded = set(json.loads(out.splitlines()[-1]))
+    assert "markdown_it" in loaded
+    assert not {"jsonschema", "git"} & loaded
+
+
+def test_the_real_pre_commit_refuses_a_leaked_analysis_and_takes_a_clean_one(pre_commit: PreCommit) -> None:
+    pre_commit.configure("check-model-failures")
+    repo = pre_commit.repo
+    repo.write("task/lib/MODEL_FAILURES.md", (FIXTURES / "heredoc-leak.md").read_text())
+    refused = repo.commit("analysis")
+    assert refused.returncode == 1
+    assert "task/lib/MODEL_FAILURES.md:14:1: TQ203 a leaked heredoc end" in refused.stderr
+    repo.write("task/lib/MODEL_FAILURES.md", (FIXTURES / "fields-under-severity-headings.md").read_text())
+    accepted = repo.commit("analysis")
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared is not here")
+def test_seed_000_four_low_enhancements_then_a_leaked_command() -> None:
+    [path] = SEEDS.glob("000_*.txt")
+    analysis = parse(str(path), path.read_text())
+    assert [f.level for f in analysis.failures] == ["Low"] * 4
+    assert {b.kind for b in analysis.bypasses} == {"heredoc-tail", "no-verify", "score-edit"}
+    assert analysis.claims
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared is not here")
+def test_seed_004_lists_other_levels_than_it_declares(capsys: pytest.CaptureFixture[str]) -> None:
+    [path] = SEEDS.glob("004_*.txt")
+    analysis = parse(str(path), path.read_text())
+    assert [f.level for f in analysis.failures] == ["Critical", "High", "High", "High", "High", "Medium", "Medium"]
+    assert [d.counts for d in analysis.declared] == [{"Critical": 2, "High": 3, "Medium": 2}]
+    assert analysis.claims == ()  # "falls short of production-ready standards"
+    assert main(["check-model-failures", str(path)]) == 1
+    assert "TQ202 declares 2 Critical, 3 High, 2 Medium; lists 1 Critical, 4 High, 2 Medium" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason="../shared is not here")
+def test_every_analysis_in_the_corpus_is_read_and_checked_without_a_traceback() -> None:
+    paths = sorted((SHARED / "corpus").glob("**/MODEL_FAILURES.md"))
+    assert len(paths) == 1666
+    analyses = [parse(str(p), p.read_bytes().decode("utf-8", "replace")) for p in paths]
+    assert all(isinstance(f.line, int) for a in analyses for f in check(a))
+    assert sum(bool(a.failures) for a in analyses) > 1400

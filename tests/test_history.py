@@ -1,0 +1,328 @@
+"""The history audit on real git repositories: what it finds, where it looks, and what it remembers."""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from hooks.cli import main
+from tests.conftest import PreCommit, Repo, git
+
+META = """{
+  "platform": "cdk", "language": "ts", "complexity": "hard", "turn_type": "single",
+  "po_id": "audit", "team": "synth", "startedAt": "2025-06-02T10:15:00Z",
+  "subtask": "Security, Compliance, and Governance", "training_quality": SCORE
+}
+"""
+FAILURES = """# Model Response Failures Analysis
+
+The MODEL_RESPONSE left customer data readable by anyone and the Lambda able to do anything.
+
+### 1. Public S3 bucket holding customer exports
+
+**Impact Level**: Critical
+
+**MODEL_RESPONSE Issue**: The exports bucket was public and unencrypted.
+
+**IDEAL_RESPONSE Fix**: Blocked public access and encrypted the bucket with a KMS key.
+
+### 2. Lambda role with `*:*` permissions
+
+**Impact Level**: High
+
+**MODEL_RESPONSE Issue**: The role allowed every action on every resource.
+
+**IDEAL_RESPONSE Fix**: Scoped the role to least privilege.
+
+## Summary
+
+- Total failures: 1 Critical, 1 High, 0 Medium, 0 Low
+"""
+LEAK = "EOF && jq '.training_quality = 9' metadata.json > m.tmp && mv m.tmp metadata.json && git commit --no-verify -m 'fix'\n"
+
+
+def put_task(repo: Repo, root: str, score: int | str = 9, failures: str = FAILURES) -> None:
+    prefix = f"{root}/" if root else ""
+    repo.write(f"{prefix}metadata.json", META.replace("SCORE", json.dumps(score)))
+    repo.write(f"{prefix}lib/MODEL_FAILURES.md", failures)
+
+
+def commit(repo: Repo, message: str, *flags: str) -> str:
+    done = repo.commit(message, *flags)
+    assert done.returncode == 0, done.stderr
+    return repo.head()
+
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Run:
+    """`training-quality ARGV...` in a folder: (exit code, stdout, stderr)."""
+
+    def run_in(where: Repo | Path, *argv: str) -> tuple[int, str, str]:
+        monkeypatch.chdir(where.path if isinstance(where, Repo) else where)
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run_in
+
+
+def findings(out: str, code: str) -> list[str]:
+    return [line for line in out.splitlines() if re.match(rf"[^ ].*:\d+:\d+: {code} ", line)]
+
+
+Leaked = tuple[Repo, str, str]
+
+
+@pytest.fixture
+def leaked(repo: Repo) -> Leaked:
+    """A clean task commit, then one made with --no-verify that leaks the command that scored it."""
+    put_task(repo, "task")
+    clean = commit(repo, "add the task")
+    put_task(repo, "task", failures=FAILURES + LEAK)
+    bad = commit(repo, "analysis", "--no-verify")
+    return repo, clean, bad
+
+
+def test_a_commit_made_past_the_hooks_is_found(leaked: Leaked, run: Run) -> None:
+    repo, clean, bad = leaked
+    code, out, _ = run(repo, "audit", "--all")
+    assert code == 1
+    state = findings(out, "TQ401")
+    assert state and all(bad[:10] in line for line in state)
+    assert all(line.startswith("task/") for line in state)
+    added = findings(out, "TQ403")
+    assert len(added) == 1 and added[0].startswith("task/lib/MODEL_FAILURES.md:24:1: TQ403 commit ")
+    assert "heredoc-tail, no-verify, score-edit text" in added[0] and "Test Author" in added[0]
+    assert clean[:10] not in out
+    assert "audited 2 commit(s)" in out
+
+
+def test_a_clean_history_passes(repo: Repo, run: Run) -> None:
+    put_task(repo, "task")
+    commit(repo, "add the task")
+    more = FAILURES.replace("least privilege.", "least privilege.\n\n**Root Cause**: a wildcard role.")
+    put_task(repo, "task", score=10, failures=more)
+    commit(repo, "raise the score with the analysis")
+    code, out, _ = run(repo, "audit", "--all")
+    assert (code, out.splitlines()[-1]) == (0, "audited 2 commit(s) (every ref): 0 finding(s)")
+
+
+def test_bypass_text_in_a_commit_message(repo: Repo, run: Run) -> None:
+    put_task(repo, "task")
+    sha = commit(repo, "score it\n\njq '.training_quality = 9' metadata.json && git commit -n")
+    code, out, _ = run(repo, "audit", "--all")
+    assert code == 1
+    assert any(line.startswith("COMMIT_MSG:3:1: TQ402") and sha[:10] in line for line in out.splitlines())
+
+
+def test_a_merge_is_not_blamed_for_its_parents_but_for_its_own_resolution(repo: Repo, run: Run) -> None:
+    put_task(repo, "task")
+    commit(repo, "add the task")
+    repo.git("checkout", "-q", "-b", "side")
+    put_task(repo, "task", failures=FAILURES + LEAK)
+    side = commit(repo, "leak on a branch")
+    repo.git("checkout", "-q", "main")
+    put_task(repo, "other")
+    commit(repo, "another task")
+    repo.git("merge", "-q", "--no-ff", "-m", "merge side", "side")
+    merge = repo.head()
+    code, out, _ = run(repo, "audit", "--all")
+    assert code == 1 and side[:10] in out and merge[:10] not in out
+
+    # a merge that resolves a conflict into a blocked state is blamed for that
+    repo.git("checkout", "-q", "-b", "left", "HEAD~1")
+    put_task(repo, "other", score=7)
+    commit(repo, "left")
+    repo.git("checkout", "-q", "main")
+    put_task(repo, "other", score=6)
+    commit(repo, "right")
+    assert repo.git("merge", "-q", "left", check=False).returncode != 0  # conflict in other/metadata.json
+    put_task(repo, "other", score="9")
+    evil = commit(repo, "resolve")
+    code, out, _ = run(repo, "audit", "--range", "HEAD~1..HEAD")
+    assert code == 1
+    assert [line[:len("other/metadata.json")] for line in findings(out, "TQ401")] == ["other/metadata.json"]
+    assert evil[:10] in findings(out, "TQ401")[0] and "TQ110" in out
+
+
+def test_renames_are_followed(repo: Repo, run: Run) -> None:
+    put_task(repo, "task", score=8, failures=FAILURES + "\nSee `git commit --no-verify` above.\n")
+    commit(repo, "add the task", "--no-verify")
+    (repo.path / "archive").mkdir()
+    repo.git("mv", "task", "archive/task")
+    put_task(repo, "archive/task", score=9, failures=FAILURES + "\nSee `git commit --no-verify` above.\n")
+    moved = commit(repo, "archive it and raise the score")
+    code, out, _ = run(repo, "audit", "--range", "HEAD~1..HEAD")
+    raised = findings(out, "TQ404")
+    assert raised == [line for line in raised if line.startswith("archive/task/metadata.json:4:74: TQ404 warning:")]
+    assert len(raised) == 1 and moved[:10] in raised[0] and "from 8 to 9" in raised[0]
+    assert findings(out, "TQ403") == []  # moving the file added no line
+    assert findings(out, "TQ401")  # the state it left is still blocked
+
+
+def test_odd_paths(repo: Repo, run: Run) -> None:
+    root = "-n tâche\nodd"
+    put_task(repo, root, failures=FAILURES + LEAK)
+    sha = commit(repo, "odd", "--no-verify")
+    code, out, _ = run(repo, "audit", "--all")
+    assert code == 1
+    added = findings(out, "TQ403")
+    assert len(added) == 1 and sha[:10] in added[0]
+    assert added[0].startswith("-n tâche\\nodd/lib/MODEL_FAILURES.md:24:1:")
+    assert findings(out, "TQ401")
+
+
+def test_a_shallow_clone_says_what_it_could_not_see(leaked: Leaked, tmp_path: Path, run: Run) -> None:
+    repo, _, bad = leaked
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo.path}", str(shallow))
+    code, out, _ = run(shallow, "audit", "--all")
+    assert code == 1
+    assert any(line.startswith(".git/shallow:1:1: TQ405 warning: shallow clone") and bad[:10] in line
+               for line in out.splitlines())
+    assert findings(out, "TQ401")  # the state it has is still checked
+    assert findings(out, "TQ403") == []  # what the commit added is unknown without its parent
+
+
+def test_an_empty_repository(repo: Repo, run: Run) -> None:
+    assert run(repo, "check-no-verify") == (0, "", "")
+    code, out, _ = run(repo, "audit", "--all")
+    assert (code, out) == (0, "audited 0 commit(s) (every ref): 0 finding(s)\n")
+
+
+def test_a_detached_head(leaked: Leaked, run: Run) -> None:
+    repo, _, bad = leaked
+    repo.git("checkout", "-q", "--detach", "HEAD")
+    code, out, _ = run(repo, "check-no-verify")
+    assert code == 1 and bad[:10] in out
+
+
+def test_outside_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: Run) -> None:
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    (tmp_path / "plain").mkdir()
+    code, out, err = run(tmp_path / "plain", "audit")
+    assert (code, out) == (2, "")
+    assert "error: not inside a git repository" in err
+
+
+def test_the_pushed_range_from_pre_commit(repo: Repo, monkeypatch: pytest.MonkeyPatch, run: Run) -> None:
+    put_task(repo, "task", score="9")
+    old = commit(repo, "old, already pushed", "--no-verify")
+    put_task(repo, "task", score=9)
+    fixed = commit(repo, "fix the score")
+    put_task(repo, "task", score=9, failures=FAILURES + LEAK)
+    new = commit(repo, "new", "--no-verify")
+    monkeypatch.setenv("PRE_COMMIT_FROM_REF", old)
+    monkeypatch.setenv("PRE_COMMIT_TO_REF", new)
+    code, out, _ = run(repo, "check-no-verify")
+    assert code == 1 and new[:10] in out and old[:10] not in out and fixed[:10] not in out
+
+    monkeypatch.setenv("PRE_COMMIT_FROM_REF", "--output=/tmp/x")
+    code, out, err = run(repo, "check-no-verify")
+    assert (code, out) == (2, "") and "not a commit: '--output=/tmp/x'" in err
+
+
+def test_local_commits_not_on_a_remote(leaked: Leaked, tmp_path: Path, run: Run) -> None:
+    origin, _, bad = leaked
+    clone = Repo.__new__(Repo)
+    clone.path = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(origin.path), str(clone.path))
+    code, out, _ = run(clone, "check-no-verify")
+    assert (code, out) == (0, "")  # what the remote has was audited there
+    put_task(clone, "second", failures=FAILURES + LEAK)
+    local = commit(clone, "local", "--no-verify")
+    code, out, _ = run(clone, "audit")
+    assert code == 1 and local[:10] in out and bad[:10] not in out
+
+
+def test_since_and_range_by_hand(leaked: Leaked, run: Run) -> None:
+    repo, clean, bad = leaked
+    empty = run(repo, "audit", "--range", f"{clean}..{clean}")
+    assert empty[:2] == (0, f"audited 0 commit(s) (range {clean}..{clean}): 0 finding(s)\n")
+    assert run(repo, "audit", "--since", "2090-01-01")[0] == 0
+    code, out, _ = run(repo, "audit", "--since", "2000-01-01")
+    assert code == 1 and bad[:10] in out
+    code, _, err = run(repo, "audit", "--range", "main...HEAD")
+    assert code == 2 and "symmetric" in err
+
+
+def test_the_baseline_round_trip(leaked: Leaked, run: Run) -> None:
+    repo, _, bad = leaked
+    code, out, _ = run(repo, "audit", "--all", "--update-baseline")
+    baseline = repo.path / ".training-quality-baseline.json"
+    assert code == 0 and str(baseline) in out
+    entries = json.loads(baseline.read_text())["entries"]
+    assert entries and {e["commit"] for e in entries} == {bad}
+    assert all(set(e) == {"commit", "task", "code", "evidence", "finding"} for e in entries)
+
+    code, out, _ = run(repo, "audit", "--all")
+    assert code == 0 and f"0 finding(s), {len(entries)} more acknowledged" in out
+
+    put_task(repo, "task", failures=FAILURES + LEAK + "Then `git commit -n` again.\n")
+    newer = commit(repo, "more", "--no-verify")
+    code, out, _ = run(repo, "audit", "--all")
+    assert code == 1 and newer[:10] in out and bad[:10] not in out
+
+    baseline.write_text("{not json")
+    code, _, err = run(repo, "audit", "--all")
+    assert code == 2 and "unreadable baseline" in err
+
+
+def test_the_cache_gives_the_same_findings_and_survives_corruption(leaked: Leaked, run: Run) -> None:
+    repo, _, bad = leaked
+    first = run(repo, "audit", "--all")
+    cache = repo.path / ".git" / "training-quality"
+    assert {"audit-commits.json", "audit-states.json"} <= {p.name for p in cache.iterdir()}
+    assert bad in json.loads((cache / "audit-commits.json").read_text())["entries"]
+    assert run(repo, "audit", "--all") == first
+    for name in ("audit-commits.json", "audit-states.json"):
+        (cache / name).write_bytes(b'{"key": [1, 2')
+    assert run(repo, "audit", "--all") == first
+    assert json.loads((cache / "audit-commits.json").read_text())["entries"]  # rebuilt
+
+
+def test_the_hook_through_the_real_pre_commit(pre_commit: PreCommit, tmp_path: Path) -> None:
+    pre_commit.configure("check-no-verify", install=("pre-commit", "pre-push"))
+    repo = pre_commit.repo
+    put_task(repo, "task")
+    first = repo.commit("add the task")
+    assert first.returncode == 0, first.stdout + first.stderr
+    put_task(repo, "task", failures=FAILURES + LEAK)
+    bad = commit(repo, "analysis", "--no-verify")
+
+    manual = pre_commit.run("run", "check-no-verify", "--hook-stage", "manual")
+    assert manual.returncode == 1 and f"TQ403 commit {bad[:10]}" in manual.stdout
+
+    git(tmp_path, "init", "-q", "--bare", "remote.git")
+    repo.git("remote", "add", "origin", str(tmp_path / "remote.git"))
+    refused = repo.git("push", "-q", "origin", "main", check=False)  # holds the root commit: no FROM/TO refs
+    assert refused.returncode != 0 and f"TQ401 commit {bad[:10]}" in refused.stdout + refused.stderr
+    repo.git("push", "-q", "--no-verify", "origin", "main")  # it reached the remote anyway
+
+    put_task(repo, "second")
+    assert repo.commit("a second task").returncode == 0  # what the remote has is audited there, not here
+    pushed = repo.git("push", "-q", "origin", "main", check=False)  # a range push: PRE_COMMIT_FROM_REF..TO_REF
+    assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+    put_task(repo, "second", failures=FAILURES + LEAK)
+    worse = commit(repo, "leak again", "--no-verify")
+    refused = repo.git("push", "-q", "origin", "main", check=False)
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0 and worse[:10] in output and bad[:10] not in output
+
+
+def test_the_log_record_carries_the_full_message_and_its_trailers(repo: Repo) -> None:
+    from hooks import repo as gitrepo
+
+    put_task(repo, "task")
+    sha = commit(repo, "subject\n\nbody: not a trailer\n\nTraining-Quality-Checked: 0123abcd\nSigned-off-by: A <a@b>")
+    git_repo = gitrepo.open_repo(str(repo.path))
+    [record] = gitrepo.log(git_repo, [sha])
+    assert record.message.startswith("subject\n\nbody: not a trailer\n")
+    assert record.trailers == (("Training-Quality-Checked", "0123abcd"), ("Signed-off-by", "A <a@b>"))
+    assert {c.path for c in record.changes} == {"task/metadata.json", "task/lib/MODEL_FAILURES.md"}

@@ -1,0 +1,128 @@
+"""check-training-quality as a hook: what the commit holds (the index), the policy, and the real pre-commit."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from hooks.cli import main
+from tests.conftest import EXAMPLE_FILES, PreCommit, Repo
+
+CASES = EXAMPLE_FILES / "hooks"
+FORMATTING = CASES / "positive" / "check-training-quality" / "two-formatting-fixes-scored-5"
+SECURITY = CASES / "positive" / "check-training-quality" / "two-security-fixes-scored-9"
+
+
+def put(repo: Repo | Path, case: Path, score: int | None = None) -> None:
+    """Copy a fixture task to task/ in a repository or folder, optionally with another training_quality."""
+    top = repo.path if isinstance(repo, Repo) else repo
+    for source in case.rglob("*"):
+        if source.is_file():
+            text = source.read_text()
+            if source.name == "metadata.json" and score is not None:
+                text = re.sub(r'"training_quality": \d+', f'"training_quality": {score}', text)
+            target = top / "task" / source.relative_to(case)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text)
+
+
+def hook(*files: str) -> int:
+    return main(["check-training-quality", *files])
+
+
+def test_the_staged_version_is_checked_not_the_working_tree(repo: Repo, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(repo.path)
+    put(repo, FORMATTING, score=9)
+    repo.git("add", "-A")
+    put(repo, FORMATTING)  # the working tree is fixed, but not staged
+    assert hook("task/metadata.json") == 1
+    assert "task/metadata.json:10:23: TQ302 task 'task': training_quality 9 is above 6" in capsys.readouterr().out
+    repo.git("add", "-A")
+    assert (hook("task/metadata.json"), capsys.readouterr().out) == (0, "")
+
+
+def test_staging_only_metadata_is_checked_against_the_committed_analysis(repo: Repo, monkeypatch: pytest.MonkeyPatch,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(repo.path)
+    put(repo, FORMATTING)
+    assert repo.commit("two formatting fixes, scored 5").returncode == 0
+    put(repo, FORMATTING, score=9)
+    repo.git("add", "task/metadata.json")
+    repo.write("task/lib/MODEL_FAILURES.md", (SECURITY / "lib/MODEL_FAILURES.md").read_text())  # not staged
+    assert hook("task/metadata.json") == 1
+    assert "TQ302 task 'task': training_quality 9 is above 6" in capsys.readouterr().out
+
+
+def test_outside_a_repository_the_files_on_disk_are_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    put(tmp_path, FORMATTING, score=9)
+    assert hook("task/metadata.json", "task/lib/MODEL_FAILURES.md") == 1
+    out = capsys.readouterr().out
+    assert out.count("TQ302") == 1  # one task, however many of its files were named
+
+
+def test_policy_from_pyproject_and_args(repo: Repo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(repo.path)
+    put(repo, FORMATTING, score=7)
+    repo.git("add", "-A")
+    assert hook("task/metadata.json") == 1  # the default maximum is 6
+    capsys.readouterr()
+    repo.write("pyproject.toml", "[tool.training-quality]\nc-penalties = {1 = -3}\n")
+    assert (hook("task/metadata.json"), capsys.readouterr().out) == (0, "")
+    assert main(["check-training-quality", "--set", "check.maximum=warning", "--set", "c-penalties=1=-5", "task/metadata.json"]) == 0
+    assert "TQ302 warning: task 'task': training_quality 7 is above 5" in capsys.readouterr().out
+
+
+def test_a_bad_setting_is_a_configuration_error(repo: Repo, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(repo.path)
+    put(repo, FORMATTING)
+    repo.git("add", "-A")
+    repo.write("setup.cfg", "[training-quality]\nthreshold = high\n")
+    assert hook("task/metadata.json") == 2
+    err = capsys.readouterr().err
+    assert "setup.cfg: error: setting 'threshold'" in err and "Traceback" not in err
+
+
+def test_explain_prints_the_reviewers_breakdown(capsys: pytest.CaptureFixture[str]) -> None:
+    case = CASES / "negative" / "check-training-quality" / "tq302-critical-label-on-formatting"
+    assert main(["explain", str(case)]) == 1
+    out = capsys.readouterr().out
+    for line in ("- base: 8", "[Critical] -> C: the title reads as lint/format; its 'Critical' label does not change",
+                 "- adjustment: -4 (every fix is category C (2): -4)", "- complexity: +2", "+1 services used",
+                 "- maximum: 6", "- claimed: 9", "**Verdict: blocked**", "TQ302"):
+        assert line in out
+    assert main(["explain", str(SECURITY)]) == 0
+    assert "**Verdict: passes**" in capsys.readouterr().out
+
+
+def test_check_reports_each_task(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(CASES / "positive" / "check-training-quality")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("checked 4 task(s): 4 passed, 0 blocked")
+
+
+def test_commit_refused_or_accepted_by_the_real_pre_commit(pre_commit: PreCommit) -> None:
+    pre_commit.configure("check-training-quality")
+    repo = pre_commit.repo
+    put(repo, FORMATTING, score=9)
+    refused = repo.commit("inflated score")
+    assert refused.returncode == 1
+    assert "task/metadata.json:10:23: TQ302 task 'task': training_quality 9 is above 6" in refused.stdout + refused.stderr
+    assert repo.git("rev-parse", "--verify", "-q", "HEAD", check=False).returncode != 0
+
+    put(repo, FORMATTING)
+    accepted = repo.commit("a score the analysis supports")
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+
+    # only metadata.json is staged: it is checked against the MODEL_FAILURES.md already committed
+    put(repo, FORMATTING, score=8)
+    repo.git("add", "task/metadata.json")
+    repo.write("task/lib/MODEL_FAILURES.md", (SECURITY / "lib/MODEL_FAILURES.md").read_text())
+    only_metadata = repo.git("commit", "-q", "-m", "raise the score", check=False)
+    assert only_metadata.returncode == 1
+    assert "training_quality 8 is above 6" in only_metadata.stdout + only_metadata.stderr
+    assert repo.git("log", "--format=%s").stdout.strip() == "a score the analysis supports"
