@@ -31,7 +31,8 @@ _FIELD_ASSIGNMENT = re.compile(r"\.training_quality\s*\|?=(?!=)")  # jq '.traini
 _SED_SUBSTITUTE = re.compile(r"\bsed\b.*\bs([/|#,:]).*training_quality")
 _REDIRECT_TO_METADATA = re.compile(r">\s*\S*metadata\.json")
 _NEWLINE = re.compile(r"\r\n|\r|\n")
-_HEREDOC_TAIL = re.compile(r"^\s*(?P<word>[A-Z][A-Z0-9_]*)\s*(?:&&|\|\||;)\s*[\w./$'\"(-]")
+# A terminator word, then a shell command: `EOF && jq ...`, `EOF; HUSKY=0 git ...` (not "TL;DR Failures").
+_HEREDOC_TAIL = re.compile(r"^\s*(?P<word>[A-Z][A-Z0-9_]*)\s*(?:&&|\|\||;)\s*(?:[a-z_./$'\"(-]|[A-Z_][A-Z0-9_]*=)")
 
 
 def fold(line: str) -> str:

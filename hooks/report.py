@@ -56,6 +56,10 @@ def _position(finding: Finding) -> tuple[str, int, int, str, str]:
     return finding.path, finding.line, finding.col, finding.code, finding.message
 
 
+def _position(finding: Finding) -> tuple[str, int, int, str, str]:
+    return finding.path, finding.line, finding.col, finding.code, finding.message
+
+
 def summary(paths: Iterable[str], findings: Iterable[Finding], out: TextIO | None = None) -> None:
     """For a person running `check` by hand: which of the things checked passed, and which did not."""
     blocked = {f.path for f in findings if f.severity is Severity.ERROR}

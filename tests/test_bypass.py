@@ -77,8 +77,11 @@ def test_a_leaked_heredoc_tail_and_everything_on_its_line() -> None:
     text = "- Total failures: 1 Low\nEOF && jq '.training_quality = 9' metadata.json > m && git commit --no-verify -m x\n"
     assert kinds(text) == [(2, "heredoc-tail"), (2, "no-verify"), (2, "score-edit")]
     assert find(text)[1].text.startswith("git commit --no-verify")
+    assert kinds("EOF; HUSKY=0 git push") == [(1, "heredoc-tail")]
 
 
-@pytest.mark.parametrize("line", ["CRITICAL: Required fields missing", "EOF", "NOTE - read this", "| EOF | && |"])
+@pytest.mark.parametrize(
+    "line", ["CRITICAL: Required fields missing", "EOF", "NOTE - read this", "| EOF | && |", "TL;DR Failures in NOVA tests"]
+)
 def test_capitals_that_are_no_heredoc_tail(line: str) -> None:
     assert kinds(line) == []
