@@ -6,6 +6,8 @@ described by schemas/model-failures.schema.json. Lines are 1-based lines of the 
 """
 from __future__ import annotations
 
+import functools
+
 import itertools
 import re
 from collections.abc import Iterator, Sequence
@@ -118,8 +120,6 @@ class _Node:
 
 def parse(path: str, text: str) -> Analysis:
     """Read the analysis a reviewer reads: the first document, up to a leaked heredoc's end."""
-    from markdown_it import MarkdownIt
-
     from hooks import bypass
 
     bypasses = tuple(bypass.find(text))
@@ -127,7 +127,7 @@ def parse(path: str, text: str) -> Analysis:
     tail_at = next((b.line for b in bypasses if b.kind == "heredoc-tail"), 0)
     if tail_at:  # what follows `EOF && ...` is shell, then other tasks' documents
         lines = lines[: tail_at - 1]
-    md = MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])  # raw inline text is all we read
+    md = _markdown()
     tokens, offset = md.parse("\n".join(lines)), 0
     if len(tokens) == 1 and tokens[0].type == "fence" and tokens[0].info.strip().lower() in ("markdown", "md"):
         tokens, offset = md.parse(tokens[0].content), tokens[0].map[0] + 1  # a whole document pasted in a fence
@@ -147,6 +147,13 @@ def parse(path: str, text: str) -> Analysis:
         bypasses=bypasses,
         empty=not failures and _placeholder(" ".join(u.text for u in units)),
     )
+
+
+@functools.cache
+def _markdown() -> Any:  # MarkdownIt, built once: its rule chains cost more than a small document
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])  # raw inline text is all we read
 
 
 _PLACEHOLDER = re.compile(r"insert here|go(?:es)? here|provide what made the model fail|document items such as|\b(?:todo|tbd|placeholder|lorem ipsum)\b", re.I)
@@ -218,12 +225,18 @@ def _read_blocks(tokens: Sequence[Any], offset: int = 0) -> tuple[list[_Unit], l
     return units, items
 
 
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"\*\*|__|[*`]|~~")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
 def _plain(markdown: str) -> str:
     """Inline markdown as a reader sees it: no emphasis marks, links as their text, no comments."""
-    text = re.sub(r"<!--.*?-->", "", markdown, flags=re.S)
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"\*\*|__|[*`]|~~", "", text)
-    text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)  # backslash escapes: "1\\." is "1."
+    text = _COMMENT.sub("", markdown)
+    text = _LINK.sub(r"\1", text)
+    text = _EMPHASIS.sub("", text)
+    text = _ESCAPE.sub(r"\1", text)  # backslash escapes: "1\\." is "1."
     return "\n".join(" ".join(line.split()) for line in text.split("\n"))
 
 
@@ -595,7 +608,9 @@ def check(analysis: Analysis) -> list[Finding]:
     if unlevelled and len(unlevelled) < len(failures):
         found += [
             Finding(path, f.line, 1, "TQ201", f"failure {f.title!r} has no impact level while {len(failures) - len(unlevelled)} of the "
-                    f"{len(failures)} failures have one: add '**Impact Level**: Critical|High|Medium|Low'")
+                    f"{len(failures)} failures have one, so the rubric reads it by its text (else as moderate, B): add "
+                    "'**Impact Level**: Critical|High|Medium|Low' (a warning: the level may stand where this reader does not look)",
+                    Severity.WARNING)
             for f in unlevelled
         ]
     elif unlevelled:

@@ -64,7 +64,7 @@ def check_task(task: TaskFiles, policy: Policy, schema: Schema | None = None) ->
 
 def assess(task: TaskFiles, policy: Policy, schema: Schema | None = None) -> Assessment:
     """Metadata schema, document checks and the rubric's verdict on one task's contents."""
-    from hooks import bypass, complexity, failures, metadata, rubric
+    from hooks import bypass, complexity, metadata, rubric
 
     findings: list[Finding] = []
     meta_path = task.path(METADATA)
@@ -81,7 +81,7 @@ def assess(task: TaskFiles, policy: Policy, schema: Schema | None = None) -> Ass
                                     f" no {FAILURES}; add the failure analysis the score rests on", Severity.WARNING))
         findings += rubric.bypass_findings(task.root, meta_bypasses, claimed, policy)
         return Assessment(task, tuple(findings), None, None)
-    analysis = failures.parse(task.path(FAILURES), _text(task.failures))
+    analysis = _parse(task.path(FAILURES), task.failures)
     findings += _document_findings(analysis)
     ideal = complexity.assess(None if task.ideal is None else _text(task.ideal), policy)
     breakdown = rubric.breakdown(task.root, analysis, ideal, claimed, policy)
@@ -124,6 +124,14 @@ def _claimed(meta: Metadata, policy: Policy) -> Claimed | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) or not 0 <= value <= policy.top:
         return None
     return rubric.Claimed(int(value), meta.path, *meta.position("training_quality"))
+
+
+@functools.lru_cache(maxsize=256)
+def _parse(path: str, data: bytes) -> Analysis:
+    """One parse per distinct analysis: in history most task states differ only in metadata.json."""
+    from hooks import failures
+
+    return failures.parse(path, _text(data))
 
 
 @functools.cache
