@@ -496,7 +496,10 @@ def _counts(unit: _Unit) -> dict[str, int]:
 
 
 _SCORE_AFTER = re.compile(r"training[ _-]?quality(?:\s+score)?[^.\n\d≥≤<>]{0,40}?(?<![\d.\-–])(\d+(?:\.\d+)?)\s*(?:/\s*10|out of 10)(?!\d|\.\d)", re.I)
-_SCORE_LABEL = re.compile(r"training[ _-]?quality(?:\s+score)?\W{0,3}[:=]\s*\W{0,2}(\d+(?:\.\d+)?)(?!\s*[-–/%\d.])", re.I)
+# "Training Quality: 9" is a score; "Impact on Training Quality: +3 points" is an adjustment.
+_SCORE_LABEL = re.compile(r"training[ _-]?quality(?:\s+score)?\W{0,3}[:=]\s*[^\w+\-–]{0,2}(\d+(?:\.\d+)?)(?!\s*(?:[-–/%\d.]|points?\b|pts\b))", re.I)
+# "Previous Training Quality: 5/10" is history, not what the analysis claims now.
+_EARLIER = re.compile(r"\b(?:previous(?:ly)?|initial(?:ly)?|original(?:ly)?|prior|before|old|was|from)\W+(?:\w+\W+){0,2}$", re.I)
 _SCORE_BEFORE = re.compile(r"(?<![\d.\-–≥≤<>])(\d+(?:\.\d+)?)\s*/\s*10(?!\d|\.\d)[^.\n]{0,25}?training[ _-]?quality", re.I)
 
 
@@ -506,7 +509,7 @@ def _scores(line: int, text: str) -> list[StatedScore]:
         for pattern in (_SCORE_AFTER, _SCORE_LABEL, _SCORE_BEFORE):
             for m in pattern.finditer(row):
                 value = float(m.group(1))
-                if value <= 10:
+                if value <= 10 and not _EARLIER.search(row[: m.start(1)]):
                     found.setdefault((line + offset, value), StatedScore(line + offset, value, _excerpt(row)))
     return list(found.values())
 

@@ -134,17 +134,6 @@ class Commit:
     def is_merge(self) -> bool:
         return len(self.parents) > 1
 
-    @property
-    def trailers(self) -> tuple[tuple[str, str], ...]:
-        """`Key: value` lines of the message's last paragraph, as git interpret-trailers reads them."""
-        paragraphs = [p for p in self.message.strip().split("\n\n") if p.strip()]
-        if len(paragraphs) < 2:
-            return ()
-        pairs = [line.split(":", 1) for line in paragraphs[-1].splitlines()]
-        if not all(len(p) == 2 and p[0] and " " not in p[0].strip() for p in pairs):
-            return ()
-        return tuple((key.strip(), value.strip()) for key, value in pairs)
-
 
 def resolve_commit(repo: git.Repo, rev: str) -> str:
     """The full id of the commit `rev` names; anything else (an option, a tree, nothing) is a usage error."""

@@ -195,3 +195,18 @@ def test_every_analysis_in_the_corpus_is_read_and_checked_without_a_traceback() 
     analyses = [parse(str(p), p.read_bytes().decode("utf-8", "replace")) for p in paths]
     assert all(isinstance(f.line, int) for a in analyses for f in check(a))
     assert sum(bool(a.failures) for a in analyses) > 1400
+
+
+@pytest.mark.parametrize(
+    "text, values",
+    [
+        ("**Training Quality Score**: 9.5/10", [9.5]),
+        ("This work should achieve 9/10 training quality.", [9.0]),
+        ("Training Quality Score: 9/10 (was 7/10)", [9.0]),
+        ("Impact on Training Quality: +3 points", []),  # an adjustment, not a score
+        ("Previous Training Quality: 5/10", []),  # history, not today's claim
+        ("Training quality before fixes: 4/10", []),
+    ],
+)
+def test_stated_scores_are_todays_claims_only(text: str, values: list[float]) -> None:
+    assert [s.value for s in parse("MODEL_FAILURES.md", f"# Analysis\n\n{text}\n").scores] == values
