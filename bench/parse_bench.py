@@ -19,7 +19,6 @@ from collections import Counter
 from pathlib import Path
 
 from hooks.failures import LEVELS, check, parse
-from hooks.report import Severity
 
 PROJECT = Path(__file__).resolve().parent.parent
 RUNS = 21

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hooks.report import ConfigError, Finding, Severity
-from hooks.tasks import TASK_FILES, TaskFiles, task_root
+from hooks.tasks import TASK_FILES, TaskFiles, join, task_root
 
 if TYPE_CHECKING:
     import git
@@ -169,13 +169,13 @@ def attest(
     if not roots:
         return Outcome(None, [])
     checked = set(record.checked)
-    unchecked = [r for r in roots if state_key(r, [index_blobs.get(_join(r, n)) for n in TASK_FILES]) not in checked]
+    unchecked = [r for r in roots if state_key(r, [index_blobs.get(join(r, n)) for n in TASK_FILES]) not in checked]
     if not unchecked:
         value = f"{content_digest(index_blobs, record.policy)} (policy {record.policy})"
         return Outcome(with_trailer(message, CHECKED, value, drop=(SKIPPED,), comment=comment), [])
     if on_skip == "record":
         return Outcome(with_trailer(message, SKIPPED, format_tasks(unchecked), drop=(CHECKED,), comment=comment), [])
-    first = {r: next((p for p in changed if task_root(p) == r), _join(r, TASK_FILES[0])) for r in unchecked}
+    first = {r: next((p for p in changed if task_root(p) == r), join(r, TASK_FILES[0])) for r in unchecked}
     return Outcome(None, [
         Finding(first[r], 1, 1, UNCHECKED,
                 f"this commit changes task {r or '.'!r}, but the pre-commit checks did not pass on its staged "
@@ -195,11 +195,7 @@ def _attestation(message: str, comment: str) -> tuple[str, str] | None:
 
 
 def _has_task(index_blobs: Mapping[str, str], root: str) -> bool:
-    return any(_join(root, n) in index_blobs for n in TASK_FILES)
-
-
-def _join(root: str, name: str) -> str:
-    return f"{root}/{name}" if root else name
+    return any(join(root, n) in index_blobs for n in TASK_FILES)
 
 
 # --- trailers ---

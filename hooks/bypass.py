@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from hooks.failures import Bypass
+from hooks.report import shorten
 
 # U+2010..U+2015 hyphens and dashes, minus sign, small/full-width hyphen-minus.
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
@@ -52,7 +53,7 @@ def find(text: str) -> list[Bypass]:
         line = fold(raw)
         for kind, at in (("heredoc-tail", _heredoc_tail(line)), ("no-verify", _no_verify(line)), ("score-edit", _score_edit(line))):
             if at is not None:
-                found.append(Bypass(number, kind, _excerpt(line[at:].strip())))
+                found.append(Bypass(number, kind, shorten(line[at:].strip(), 100)))
     return found
 
 
@@ -103,7 +104,3 @@ def _score_edit(line: str) -> int | None:
 
 def _heredoc_tail(line: str) -> int | None:
     return 0 if _HEREDOC_TAIL.match(line) else None
-
-
-def _excerpt(line: str, limit: int = 100) -> str:
-    return line if len(line) <= limit else line[: limit - 1] + "…"

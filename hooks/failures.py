@@ -14,6 +14,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from hooks.report import shorten
+
 if TYPE_CHECKING:
     from hooks.report import Finding
 
@@ -510,7 +512,7 @@ def _scores(line: int, text: str) -> list[StatedScore]:
             for m in pattern.finditer(row):
                 value = float(m.group(1))
                 if value <= 10 and not _EARLIER.search(row[: m.start(1)]):
-                    found.setdefault((line + offset, value), StatedScore(line + offset, value, _excerpt(row)))
+                    found.setdefault((line + offset, value), StatedScore(line + offset, value, shorten(row.strip(), 200)))
     return list(found.values())
 
 
@@ -552,7 +554,7 @@ def _claims(root: _Node, units: Sequence[_Unit]) -> Iterator[Claim]:
         model_label = bool(label and _MODEL.search(label.group(1))) or about[i] == "model"
         for offset, sentence in _sentences(unit.text):
             if _claimed(sentence, model_label):
-                yield Claim(unit.line + offset, _excerpt(sentence.replace("\n", " ")))
+                yield Claim(unit.line + offset, shorten(sentence.replace("\n", " ").strip(), 200))
 
 
 def _section_subjects(root: _Node, units: Sequence[_Unit]) -> list[str]:
@@ -589,11 +591,6 @@ def _claimed(sentence: str, model_label: bool) -> bool:
         if not _NEGATION.search(clause):
             return True
     return False
-
-
-def _excerpt(text: str, limit: int = 200) -> str:
-    text = text.strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # --- document checks -------------------------------------------------------------------------

@@ -28,7 +28,8 @@ from hooks import attest
 from hooks import repo as gitrepo
 from hooks.policy import Policy
 from hooks.report import ConfigError, Finding, Severity
-from hooks.tasks import FAILURES, METADATA, TASK_FILES, TaskFiles, task_root
+from hooks.tasks import FAILURES, METADATA, TASK_FILES, TaskFiles, join, task_root
+from hooks.tasks import text as blob_text
 
 if TYPE_CHECKING:
     import concurrent.futures
@@ -169,7 +170,7 @@ class Context:
     def task_blobs(self, commit: Commit, root: str) -> tuple[str | None, ...]:
         """Blob ids of the task's files as `commit` left them."""
         changed = {c.path: c.new_blob for c in commit.changes}
-        paths = [_join(root, name) for name in TASK_FILES]
+        paths = [join(root, name) for name in TASK_FILES]
         return tuple(changed[p] if p in changed else self.siblings.get((commit.sha, p)) for p in paths)
 
     def verdict(self, root: str, blobs: tuple[str | None, ...]) -> list[Finding]:
@@ -182,7 +183,7 @@ class Context:
     def added_bypass(self, old: str | None, new: str) -> list[tuple[int, str, str, str]]:
         """Bypass text in the lines blob `new` adds to blob `old`: (line in `new`, kinds, excerpt, evidence)."""
         if (old, new) not in self.added:
-            self.added[(old, new)] = _added_bypass(_text(self.blob(old) or b""), _text(self.blob(new)))
+            self.added[(old, new)] = _added_bypass(blob_text(self.blob(old) or b""), blob_text(self.blob(new)))
         return self.added[(old, new)]
 
     def prefill(self, commits: Sequence[Commit]) -> None:
@@ -196,7 +197,7 @@ class Context:
             return
         tasks = [TaskFiles(root, *(self.blob(b) for b in blobs)) for root, blobs in pending.values()]
         self.states.update(zip(pending, self.pool.map(_blocking, tasks, itertools.repeat(self.policy), chunksize=8)))
-        texts = [(_text(self.blob(old) or b""), _text(self.blob(new))) for old, new in diffs]
+        texts = [(blob_text(self.blob(old) or b""), blob_text(self.blob(new))) for old, new in diffs]
         self.added.update(zip(diffs, self.pool.map(_added_bypass, *zip(*texts), chunksize=16)))
 
     def _new_states(self, commits: Sequence[Commit]) -> dict[str, tuple[str, tuple[str | None, ...]]]:
@@ -298,7 +299,7 @@ def _lookup_siblings(ctx: Context, commits: Sequence[Commit]) -> None:
     for commit in commits:
         changed = {c.path for c in commit.changes}
         for root in _touched_roots(commit):
-            queries += [(commit.sha, p) for p in (_join(root, n) for n in TASK_FILES) if p not in changed]
+            queries += [(commit.sha, p) for p in (join(root, n) for n in TASK_FILES) if p not in changed]
     ctx.siblings = gitrepo.blobs_at(ctx.repo, queries)
 
 
@@ -357,8 +358,8 @@ def _added_hits(commit: Commit, ctx: Context) -> list[Hit]:
         if change.new_blob is None:
             continue
         root = task_root(change.path) or ""
-        for line, kinds, text, evidence in ctx.added_bypass(change.old_blob, change.new_blob):
-            message = f"{_who(commit)} added {kinds} text to task {_show(root or '.')!r}: {text!r}"
+        for line, kinds, excerpt, evidence in ctx.added_bypass(change.old_blob, change.new_blob):
+            message = f"{_who(commit)} added {kinds} text to task {_show(root or '.')!r}: {excerpt!r}"
             hits.append(Hit(commit.sha, root, ADDED, evidence, Finding(_show(change.path), line, 1, ADDED, message)))
     return hits
 
@@ -376,7 +377,7 @@ def _raised_hits(commit: Commit, ctx: Context) -> list[Hit]:
     hits = []
     for change in _task_changes(commit):
         root = task_root(change.path)
-        if not change.path.endswith(METADATA) or root is None or _join(root, FAILURES) in rewritten:
+        if not change.path.endswith(METADATA) or root is None or join(root, FAILURES) in rewritten:
             continue
         old, new = _score(change.old_path, ctx.blob(change.old_blob)), _score(change.path, ctx.blob(change.new_blob))
         if old is None or new is None or new[0] <= old[0] or ctx.task_blobs(commit, root)[1] is None:
@@ -448,17 +449,9 @@ def _who(commit: Commit) -> str:
     return f"commit {commit.short} ({commit.author} <{commit.email}>, {commit.date[:10]})"
 
 
-def _join(root: str, name: str) -> str:
-    return f"{root}/{name}" if root else name
-
-
 def _show(path: str) -> str:
     """A path fit for a one-line finding: undecodable bytes replaced, newlines escaped."""
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace").replace("\n", "\\n")
-
-
-def _text(data: bytes) -> str:
-    return data.decode("utf-8", "replace")
 
 
 def _digest(text: str) -> str:

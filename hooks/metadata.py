@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hooks import strictjson
-from hooks.report import Finding
+from hooks.report import Finding, shorten
 from hooks.schema import Schema
 
 SCHEMA = "metadata.schema.json"
@@ -47,7 +47,7 @@ def parse(path: str, data: bytes) -> tuple[Metadata | None, list[Finding]]:
 
 def validate(meta: Metadata, schema: Schema) -> list[Finding]:
     return [
-        Finding(meta.path, *meta.position(*v.path), "TQ110", f"{_json_path(v.path)}: {_short(v.message)}{_hint(meta, v.path)}")
+        Finding(meta.path, *meta.position(*v.path), "TQ110", f"{_json_path(v.path)}: {shorten(v.message, 160)}{_hint(meta, v.path)}")
         for v in schema.violations(meta.data)
     ]
 
@@ -67,8 +67,3 @@ def _hint(meta: Metadata, path: tuple[str | int, ...]) -> str:
     if path == ("training_quality",):
         return "; set a whole number 0-10 that the failure analysis supports"
     return ""
-
-
-def _short(message: str, limit: int = 160) -> str:
-    """jsonschema quotes the whole offending value; a line of output must stay readable."""
-    return message if len(message) <= limit else message[: limit - 1] + "…"

@@ -52,19 +52,10 @@ def emit(findings: Iterable[Finding], out: TextIO | None = None) -> int:
     return code
 
 
-def _position(finding: Finding) -> tuple[str, int, int, str, str]:
-    return finding.path, finding.line, finding.col, finding.code, finding.message
+def shorten(text: str, limit: int) -> str:
+    """One finding is one line: long evidence is cut, and the cut is shown."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _position(finding: Finding) -> tuple[str, int, int, str, str]:
     return finding.path, finding.line, finding.col, finding.code, finding.message
-
-
-def summary(paths: Iterable[str], findings: Iterable[Finding], out: TextIO | None = None) -> None:
-    """For a person running `check` by hand: which of the things checked passed, and which did not."""
-    blocked = {f.path for f in findings if f.severity is Severity.ERROR}
-    paths = sorted(set(paths))
-    passed = [p for p in paths if p not in blocked]
-    print(f"checked {len(paths)} file(s): {len(passed)} passed, {len(paths) - len(passed)} blocked", file=out or sys.stdout)
-    for path in passed:
-        print(f"  passed: {path}", file=out or sys.stdout)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from hooks import repo as git_repo
 from hooks.report import ConfigError
-from hooks.tasks import TASK_FILES, TaskFiles, task_root
+from hooks.tasks import TASK_FILES, TaskFiles, join, task_root
 
 
 def from_index(filenames: Sequence[str]) -> tuple[str, list[TaskFiles]]:
@@ -33,21 +33,21 @@ def from_index(filenames: Sequence[str]) -> tuple[str, list[TaskFiles]]:
             outside.append(name)
         else:
             in_repo.setdefault(root, task_root(_posix(name)) or "")
-    staged = git_repo.read_staged(repo, [_join(root, name) for root in in_repo for name in TASK_FILES])
+    staged = git_repo.read_staged(repo, [join(root, name) for root in in_repo for name in TASK_FILES])
     found, unstaged = [], []
     for root, given in in_repo.items():
-        files = [staged.get(_join(root, name)) for name in TASK_FILES]
+        files = [staged.get(join(root, name)) for name in TASK_FILES]
         if any(f is not None for f in files):
             found.append(TaskFiles(root, *files))
         else:
-            unstaged.append(_join(given, TASK_FILES[0]))
+            unstaged.append(join(given, TASK_FILES[0]))
     return top, found + from_disk([*outside, *unstaged])
 
 
 def from_disk(filenames: Iterable[str]) -> list[TaskFiles]:
     """Each task the filenames belong to, every file of it read from the working tree."""
     roots = dict.fromkeys(root for root in map(task_root, map(_posix, filenames)) if root is not None)
-    return [TaskFiles(root, *(_read(_join(root, name)) for name in TASK_FILES)) for root in roots]
+    return [TaskFiles(root, *(_read(join(root, name)) for name in TASK_FILES)) for root in roots]
 
 
 def config_top(path: str) -> str:
@@ -70,7 +70,3 @@ def _read(path: str) -> bytes | None:
 
 def _posix(path: str) -> str:
     return os.path.normpath(path).replace(os.sep, "/")
-
-
-def _join(root: str, name: str) -> str:
-    return f"{root}/{name}" if root else name

@@ -34,7 +34,7 @@ class TaskFiles:
     ideal: bytes | None
 
     def path(self, name: str) -> str:
-        return f"{self.root}/{name}" if self.root else name
+        return join(self.root, name)
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,16 @@ class Assessment:
     findings: tuple[Finding, ...]
     analysis: Analysis | None
     breakdown: Breakdown | None  # None: no analysis to score against
+
+
+def join(root: str, name: str) -> str:
+    """A task file's path from its task root ("" is the repository top)."""
+    return f"{root}/{name}" if root else name
+
+
+def text(data: bytes) -> str:
+    """A task file's text: what git or the disk holds, undecodable bytes shown, never fatal."""
+    return data.decode("utf-8", errors="replace")
 
 
 def task_root(path: str) -> str | None:
@@ -73,7 +83,7 @@ def assess(task: TaskFiles, policy: Policy, schema: Schema | None = None) -> Ass
         meta, problems = metadata.parse(meta_path, task.metadata)
         findings += problems if meta is None else metadata.validate(meta, schema or _shipped_schema())
         claimed = _claimed(meta, policy) if meta else None
-        meta_bypasses = tuple((meta_path, b) for b in bypass.find(_text(task.metadata)))
+        meta_bypasses = tuple((meta_path, b) for b in bypass.find(text(task.metadata)))
     if task.failures is None:
         if claimed is not None:
             findings.append(Finding(meta_path, claimed.line, claimed.col, "TQ300",
@@ -83,7 +93,7 @@ def assess(task: TaskFiles, policy: Policy, schema: Schema | None = None) -> Ass
         return Assessment(task, tuple(findings), None, None)
     analysis = _parse(task.path(FAILURES), task.failures)
     findings += _document_findings(analysis)
-    ideal = complexity.assess(None if task.ideal is None else _text(task.ideal), policy)
+    ideal = complexity.assess(None if task.ideal is None else text(task.ideal), policy)
     breakdown = rubric.breakdown(task.root, analysis, ideal, claimed, policy)
     findings += rubric.verdict(breakdown, analysis, meta_bypasses, policy)
     return Assessment(task, tuple(findings), analysis, breakdown)
@@ -131,7 +141,7 @@ def _parse(path: str, data: bytes) -> Analysis:
     """One parse per distinct analysis: in history most task states differ only in metadata.json."""
     from hooks import failures
 
-    return failures.parse(path, _text(data))
+    return failures.parse(path, text(data))
 
 
 @functools.cache
@@ -139,7 +149,3 @@ def _shipped_schema() -> Schema:
     from hooks import metadata, schema
 
     return schema.Schema(*schema.shipped(metadata.SCHEMA))
-
-
-def _text(data: bytes) -> str:
-    return data.decode("utf-8", errors="replace")
