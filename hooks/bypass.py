@@ -7,6 +7,7 @@ are read as git reads them, so `--no-verify-ssl` or `git commit -m "-n"` are not
 """
 from __future__ import annotations
 
+import bisect
 import re
 
 from hooks.failures import Bypass
@@ -16,6 +17,7 @@ from hooks.report import shorten
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"))
 _FOLD = {**_DASHES, **_INVISIBLE, 0xA0: " ", 0x202F: " "}
+_FOLDED = re.compile("[" + "".join(map(chr, _FOLD)) + "]")  # finds one far faster than translate() copies
 
 _GIT_COMMIT = re.compile(r"\bgit\b(?:\s+(?:-[cC]\s+\S+|--?[\w-]+(?:=\S+)?))*\s+commit\b(?P<args>.*)")
 _TOKEN = re.compile(r"\"(?:\\.|[^\"\\])*\"?|'[^']*'?|&&|\|\||[;|&]|[^\s;|&]+")
@@ -32,13 +34,16 @@ _FIELD_ASSIGNMENT = re.compile(r"\.training_quality\s*\|?=(?!=)")  # jq '.traini
 _SED_SUBSTITUTE = re.compile(r"\bsed\b.*\bs([/|#,:]).*training_quality")
 _REDIRECT_TO_METADATA = re.compile(r">\s*\S*metadata\.json")
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+# What each check needs on a line (a word before `&&`/`||`/`;`, "commit", "--no-verify", the score
+# field): one scan for these finds the few lines worth reading closely.
+_CANDIDATE = re.compile(r"[A-Z0-9_][^\S\r\n]*(?:&&|\|\||;)|commit|--no-verify|(?i:training[_ -]?quality)")
 # A terminator word, then a shell command: `EOF && jq ...`, `EOF; HUSKY=0 git ...` (not "TL;DR Failures").
 _HEREDOC_TAIL = re.compile(r"^\s*(?P<word>[A-Z][A-Z0-9_]*)\s*(?:&&|\|\||;)\s*(?:[a-z_./$'\"(-]|[A-Z_][A-Z0-9_]*=)")
 
 
 def fold(line: str) -> str:
     """The line as a shell would act on it: look-alike dashes as '-', invisible characters gone."""
-    return line.translate(_FOLD)
+    return line if line.isascii() or not _FOLDED.search(line) else line.translate(_FOLD)
 
 
 def lines(text: str) -> list[str]:
@@ -48,9 +53,15 @@ def lines(text: str) -> list[str]:
 
 def find(text: str) -> list[Bypass]:
     """Each line's bypass evidence, one entry per line and kind, in line order."""
+    folded = fold(text)  # folding keeps every line break: lines stay where they were
+    candidates = [m.start() for m in _CANDIDATE.finditer(folded)]
+    if not candidates:
+        return []
+    starts = [0, *(m.end() for m in _NEWLINE.finditer(folded))]
+    numbered = lines(folded)
     found: list[Bypass] = []
-    for number, raw in enumerate(lines(text), 1):
-        line = fold(raw)
+    for number in sorted({bisect.bisect_right(starts, at) for at in candidates}):
+        line = numbered[number - 1]
         for kind, at in (("heredoc-tail", _heredoc_tail(line)), ("no-verify", _no_verify(line)), ("score-edit", _score_edit(line))):
             if at is not None:
                 found.append(Bypass(number, kind, shorten(line[at:].strip(), 100)))

@@ -124,7 +124,15 @@ def _history_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--attested-since", metavar="COMMIT|DATE",
                         help="from this commit (or date) on, a commit that changes a task must carry a valid "
                              "Training-Quality-Checked trailer (check-commit-attested); off by default")
+    parser.add_argument("--jobs", "-j", type=_positive, metavar="N",
+                        help="processes that check content (default: one per core for a long history)")
     _policy_option(parser)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return int(text)
 
 
 def _audit(args: argparse.Namespace) -> int:
@@ -150,7 +158,7 @@ def _run_audit(args: argparse.Namespace, git_repo, scope, *, update: bool, verbo
     top = git_repo.working_tree_dir or os.getcwd()
     baseline = history.Baseline.load(Path(args.baseline) if args.baseline else Path(top, history.BASELINE))
     result = history.audit(git_repo, scope, policy.load(top, args.set), None if update else baseline,
-                           args.attested_since)
+                           args.attested_since, args.jobs)
     if update:
         updated = baseline.updated(result, set(result.commits))
         updated.write()

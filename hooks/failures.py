@@ -114,10 +114,7 @@ class _Node:
     start: int  # index of the first unit of the body
     end: int  # index past the last unit of the section
     children: list[_Node]
-
-    @property
-    def title(self) -> str:
-        return _title(self.unit.text) if self.unit else ""
+    title: str = ""  # the heading as words (_title), read once: the outline asks for it often
 
 
 def parse(path: str, text: str) -> Analysis:
@@ -235,10 +232,12 @@ _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 def _plain(markdown: str) -> str:
     """Inline markdown as a reader sees it: no emphasis marks, links as their text, no comments."""
-    text = _COMMENT.sub("", markdown)
-    text = _LINK.sub(r"\1", text)
+    text = _COMMENT.sub("", markdown) if "<!--" in markdown else markdown
+    text = _LINK.sub(r"\1", text) if "](" in text else text
     text = _EMPHASIS.sub("", text)
-    text = _ESCAPE.sub(r"\1", text)  # backslash escapes: "1\\." is "1."
+    text = _ESCAPE.sub(r"\1", text) if "\\" in text else text  # backslash escapes: "1\\." is "1."
+    if "\n" not in text:
+        return " ".join(text.split())
     return "\n".join(" ".join(line.split()) for line in text.split("\n"))
 
 
@@ -250,7 +249,7 @@ def _outline(units: Sequence[_Unit]) -> _Node:
             continue
         while len(stack) > 1 and stack[-1].unit.level >= unit.level:  # type: ignore[union-attr]
             stack.pop().end = i
-        node = _Node(unit, i + 1, len(units), [])
+        node = _Node(unit, i + 1, len(units), [], _title(unit.text))
         stack[-1].children.append(node)
         stack.append(node)
     return root
@@ -309,9 +308,12 @@ _CATEGORY = re.compile(r"\b(?i:category)\s*[:=]?\s*\(?([ABC])(?![\w])")
 _CATEGORY_FIELD = re.compile(r"^\W*(?i:category)\W*?\s*[:=]\s*\W*([ABC])(?![\w])", re.M)
 
 
+_DECORATION = re.compile(r"^[^\w#]+")
+
+
 def _title(text: str) -> str:
     """A heading as words: lower case, without leading emoji or markup."""
-    return re.sub(r"^[^\w#]+", "", text.lower()).rstrip(" :")
+    return _DECORATION.sub("", text.lower()).rstrip(" :")
 
 
 def _excluded(title: str) -> bool:
@@ -483,11 +485,15 @@ def _table_counts(rows: Sequence[_Unit]) -> dict[str, int]:
     return found
 
 
+_LEVEL_NAMED = re.compile(_LEVEL_WORD, re.I)  # what every count holds
+
+
 def _counts(unit: _Unit) -> dict[str, int]:
     found: dict[str, int] = {}
-    if unit.kind == "heading":
+    lines = unit.text.split("\n", 3)[:3]
+    if unit.kind == "heading" or not any(map(_LEVEL_NAMED.search, lines)):
         return found
-    for line in unit.text.split("\n")[:3]:
+    for line in lines:
         pairs = [(m.group(2), m.group(1)) for m in _COUNT_BEFORE.finditer(line)]
         pairs += [(m.group(1), m.group(2)) for m in _COUNT_AFTER.finditer(line)]
         levels = {lv.capitalize() for lv, _ in pairs}
@@ -505,8 +511,13 @@ _EARLIER = re.compile(r"\b(?:previous(?:ly)?|initial(?:ly)?|original(?:ly)?|prio
 _SCORE_BEFORE = re.compile(r"(?<![\d.\-–≥≤<>])(\d+(?:\.\d+)?)\s*/\s*10(?!\d|\.\d)[^.\n]{0,25}?training[ _-]?quality", re.I)
 
 
+_SCORE_FIELD = re.compile(r"training[ _-]?quality", re.I)  # every stated score names it
+
+
 def _scores(line: int, text: str) -> list[StatedScore]:
     found: dict[tuple[int, float], StatedScore] = {}
+    if not _SCORE_FIELD.search(text):
+        return []
     for offset, row in enumerate(text.split("\n")):
         for pattern in (_SCORE_AFTER, _SCORE_LABEL, _SCORE_BEFORE):
             for m in pattern.finditer(row):
@@ -552,6 +563,8 @@ def _claims(root: _Node, units: Sequence[_Unit]) -> Iterator[Claim]:
         if label and _IDEAL.search(label.group(1)):
             continue
         model_label = bool(label and _MODEL.search(label.group(1))) or about[i] == "model"
+        if not (model_label or _MODEL.search(unit.text)) or not _COMPETENT.search(unit.text):
+            continue  # what every claimed sentence needs, looked for once in the paragraph (the cheaper first)
         for offset, sentence in _sentences(unit.text):
             if _claimed(sentence, model_label):
                 yield Claim(unit.line + offset, shorten(sentence.replace("\n", " ").strip(), 200))

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import collections
 import hashlib
-import itertools
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -32,8 +31,6 @@ from hooks.tasks import FAILURES, METADATA, TASK_FILES, TaskFiles, join, task_ro
 from hooks.tasks import text as blob_text
 
 if TYPE_CHECKING:
-    import concurrent.futures
-
     import git
 
     from hooks.failures import Bypass
@@ -48,8 +45,8 @@ MESSAGE_PATH = "COMMIT_MSG"  # where a commit-message finding points: line and c
 
 BASELINE = ".training-quality-baseline.json"
 _CACHE_FORMAT = 1
-_CHUNK = 500  # commits whose sibling files are looked up in one batch
-_PARALLEL_FROM = 64  # new task states in a chunk worth sending to every core
+_CHUNK = 500  # commits whose task files are looked up, and checked, in one batch
+_PARALLEL_FROM = 100  # commits to audit that pay for starting a worker per core
 
 
 @dataclass(frozen=True)
@@ -137,87 +134,163 @@ def manual_scope(repo: git.Repo, *, all_refs: bool, since: str | None, range_: s
 # --- the audit ---
 
 CommitCheck = Callable[["Commit", "Context"], list[Hit]]
+Added = list[tuple[int, str, str, str]]  # bypass text in added lines: (line in the new blob, kinds, excerpt, evidence)
+Score = tuple[float, int, int] | None  # training_quality in a metadata.json blob, with its line and column
+
+
+@dataclass
+class Work:
+    """Content to check, named by blob ids: what `judge` reads and checks, here or in a worker."""
+
+    states: dict[str, tuple[str, tuple[str | None, ...]]] = field(default_factory=dict)  # key -> (root, blobs)
+    diffs: list[tuple[str | None, str]] = field(default_factory=list)  # (old, new): the lines new adds
+    scores: list[str] = field(default_factory=list)  # metadata.json blobs whose training_quality is compared
+
+    def shards(self, count: int) -> list[Work]:
+        """Split by content: a task state goes where its analysis goes, so each is parsed once."""
+        parts = [Work() for _ in range(count)]
+        for key, (root, blobs) in self.states.items():
+            parts[_shard(blobs[1] or blobs[0], count)].states[key] = (root, blobs)
+        for old, new in self.diffs:
+            parts[_shard(new, count)].diffs.append((old, new))
+        for blob in self.scores:
+            parts[_shard(blob, count)].scores.append(blob)
+        return [part for part in parts if part.states or part.diffs or part.scores]
+
+
+@dataclass
+class Judged:
+    """What `judge` found in a `Work`: verdicts of task states, bypass text added, scores."""
+
+    states: dict[str, list[Finding]] = field(default_factory=dict)
+    added: dict[tuple[str | None, str], Added] = field(default_factory=dict)
+    scores: dict[str, Score] = field(default_factory=dict)
+
+    def update(self, other: Judged) -> None:
+        self.states.update(other.states)
+        self.added.update(other.added)
+        self.scores.update(other.scores)
+
+
+def judge(repo: git.Repo, work: Work, policy: Policy) -> Judged:
+    """Every content check of a `Work`, its blobs read in one batch: a cold audit's main cost."""
+    wanted = {b for _, blobs in work.states.values() for b in blobs}
+    wanted.update(b for diff in work.diffs for b in diff)
+    wanted.update(work.scores)
+    wanted.discard(None)
+    data = gitrepo.read_blobs(repo, sorted(wanted))  # type: ignore[arg-type]
+    return Judged(
+        {key: _blocking(TaskFiles(root, *(data.get(b) for b in blobs)), policy) for key, (root, blobs) in work.states.items()},
+        {(old, new): _added_bypass(blob_text(data[old]) if old else "", blob_text(data[new])) for old, new in work.diffs},
+        {blob: _score(data[blob]) for blob in work.scores},
+    )
+
+
+class Judges:
+    """Where `judge` runs: in this process, or for a long history in one worker per core.
+
+    Work is split by content (`Work.shards`), so a worker keeps what it parsed (tasks._read) for the
+    next task state with the same analysis. Workers are forked before any git process is open,
+    and read their blobs themselves: only blob ids and findings cross processes.
+    """
+
+    def __init__(self, repo: git.Repo, policy: Policy, workers: int) -> None:
+        import multiprocessing
+
+        self.repo, self.policy, self.judged = repo, policy, Judged()
+        self.pending: list[Any] = []  # multiprocessing AsyncResults
+        self.pools = []
+        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            top = repo.working_tree_dir or repo.git_dir
+            self.pools = [context.Pool(1, _start_worker, (top,)) for _ in range(workers)]
+
+    def submit(self, work: Work) -> None:
+        if not self.pools:
+            self.judged.update(judge(self.repo, work, self.policy))
+            return
+        for pool, part in zip(self.pools, work.shards(len(self.pools))):
+            self.pending.append(pool.apply_async(_judge_in_worker, (part, self.policy)))
+
+    def results(self) -> Judged:
+        for answer in self.pending:
+            self.judged.update(answer.get())
+        self.pending = []
+        return self.judged
+
+    def close(self) -> None:
+        for pool in self.pools:
+            pool.terminate()
+
+
+_WORKER_REPO: git.Repo | None = None  # a worker's own repository object (its git processes are its own)
+
+
+def _start_worker(top: str) -> None:
+    import gc
+
+    global _WORKER_REPO
+    _WORKER_REPO = gitrepo.open_repo(top)
+    gc.freeze()  # what the fork brought along is never garbage: keep collections off it
+    gc.set_threshold(50_000, 20, 100)  # parsing makes millions of short-lived objects, and no cycles
+
+
+def _judge_in_worker(work: Work, policy: Policy) -> Judged:
+    assert _WORKER_REPO is not None
+    return judge(_WORKER_REPO, work, policy)
+
+
+def _shard(blob: str | None, count: int) -> int:
+    return int(blob[:8], 16) % count if blob else 0
+
+
+def workers_available() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @dataclass
 class Context:
-    """What a per-commit check may read: blobs, task states at a commit, the policy."""
+    """What a per-commit check may read: task states as each commit left them, and what `judge` found."""
 
     repo: git.Repo
     policy: Policy
-    states: dict[str, list[Finding]]  # verdict cache: task root + blob ids -> findings
-    siblings: dict[tuple[str, str], str | None] = field(default_factory=dict)  # (commit, path) -> blob
+    judged: Judged
+    located: dict[tuple[str, str], tuple[str | None, ...]] = field(default_factory=dict)  # (commit, root) -> blobs
     shallow: frozenset[str] = frozenset()
     attested: frozenset[str] = frozenset()  # commits from the attestation start on (attest.py)
-    pool: concurrent.futures.ProcessPoolExecutor | None = None
-    added: dict[tuple[str | None, str], list[tuple[int, str, str, str]]] = field(default_factory=dict)
-    _blobs: dict[str, bytes] = field(default_factory=dict)
 
-    def blob(self, sha: str | None) -> bytes | None:
-        if sha is None:
-            return None
-        if sha not in self._blobs:
-            self._blobs.update(gitrepo.read_blobs(self.repo, [sha]))
-        return self._blobs[sha]
-
-    def prefetch(self, commits: Sequence[Commit]) -> None:
-        """Read, in one batch, the blobs these commits' checks need (memory: one chunk's worth)."""
-        wanted = {b for commit in commits for c in _task_changes(commit) for b in (c.old_blob, c.new_blob)}
-        wanted.update(b for _, blobs in self._new_states(commits).values() for b in blobs)
-        wanted.discard(None)
-        self._blobs = gitrepo.read_blobs(self.repo, sorted(wanted))
+    def locate(self, commits: Sequence[Commit]) -> Work:
+        """Find, in one batched lookup, the task files each commit left as they were; return what is
+        new to check in these commits (nothing already judged or in `judged`'s cache)."""
+        queries = []
+        for commit in commits:
+            changed = {c.path for c in commit.changes}
+            for root in _touched_roots(commit):
+                queries += [(commit.sha, p) for p in (join(root, n) for n in TASK_FILES) if p not in changed]
+        siblings = gitrepo.blobs_at(self.repo, queries)
+        work = Work()
+        for commit in commits:
+            changed = {c.path: c.new_blob for c in commit.changes}
+            for root in _touched_roots(commit):
+                paths = [join(root, name) for name in TASK_FILES]
+                blobs = tuple(changed[p] if p in changed else siblings.get((commit.sha, p)) for p in paths)
+                self.located[(commit.sha, root)] = blobs
+                key = _state_key(root, blobs)
+                if (blobs[0] or blobs[1]) and key not in self.judged.states:
+                    work.states[key] = (root, blobs)
+            if commit.sha not in self.shallow:
+                work.diffs += [(c.old_blob, c.new_blob) for c in _task_changes(commit) if c.new_blob]  # type: ignore[misc]
+                work.scores += [b for c in _score_changes(commit) for b in (c.old_blob, c.new_blob) if b]
+        work.diffs = [d for d in dict.fromkeys(work.diffs) if d not in self.judged.added]
+        work.scores = [b for b in dict.fromkeys(work.scores) if b not in self.judged.scores]
+        return work
 
     def task_blobs(self, commit: Commit, root: str) -> tuple[str | None, ...]:
         """Blob ids of the task's files as `commit` left them."""
-        changed = {c.path: c.new_blob for c in commit.changes}
-        paths = [join(root, name) for name in TASK_FILES]
-        return tuple(changed[p] if p in changed else self.siblings.get((commit.sha, p)) for p in paths)
+        return self.located[(commit.sha, root)]
 
     def verdict(self, root: str, blobs: tuple[str | None, ...]) -> list[Finding]:
-        """check_task on a task state, once per distinct state (and cached across runs)."""
-        key = _state_key(root, blobs)
-        if key not in self.states:
-            self.states[key] = _blocking(TaskFiles(root, *(self.blob(b) for b in blobs)), self.policy)
-        return self.states[key]
-
-    def added_bypass(self, old: str | None, new: str) -> list[tuple[int, str, str, str]]:
-        """Bypass text in the lines blob `new` adds to blob `old`: (line in `new`, kinds, excerpt, evidence)."""
-        if (old, new) not in self.added:
-            self.added[(old, new)] = _added_bypass(blob_text(self.blob(old) or b""), blob_text(self.blob(new)))
-        return self.added[(old, new)]
-
-    def prefill(self, commits: Sequence[Commit]) -> None:
-        """Give the content checks of many commits to every core at once (a cold audit's main cost):
-        the verdicts of new task states, and the bypass scan of the lines each change adds."""
-        pending = self._new_states(commits)
-        self.added = {}  # one chunk's worth
-        diffs = list(dict.fromkeys((c.old_blob, c.new_blob) for commit in commits if commit.sha not in self.shallow
-                                   for c in _task_changes(commit) if c.new_blob))
-        if len(pending) + len(diffs) < _PARALLEL_FROM or not self._start_pool():
-            return
-        tasks = [TaskFiles(root, *(self.blob(b) for b in blobs)) for root, blobs in pending.values()]
-        self.states.update(zip(pending, self.pool.map(_blocking, tasks, itertools.repeat(self.policy), chunksize=8)))
-        texts = [(blob_text(self.blob(old) or b""), blob_text(self.blob(new))) for old, new in diffs]
-        self.added.update(zip(diffs, self.pool.map(_added_bypass, *zip(*texts), chunksize=16)))
-
-    def _new_states(self, commits: Sequence[Commit]) -> dict[str, tuple[str, tuple[str | None, ...]]]:
-        """The task states these commits leave that have no verdict yet: key -> (root, blob ids)."""
-        states = {}
-        for commit in commits:
-            for root in _touched_roots(commit):
-                blobs = self.task_blobs(commit, root)
-                if _state_key(root, blobs) not in self.states and (blobs[0] or blobs[1]):
-                    states[_state_key(root, blobs)] = (root, blobs)
-        return states
-
-    def _start_pool(self) -> bool:
-        import concurrent.futures
-        import multiprocessing
-
-        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-        if self.pool is None and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-            self.pool = concurrent.futures.ProcessPoolExecutor(workers, multiprocessing.get_context("fork"))
-        return self.pool is not None
+        return self.judged.states[_state_key(root, blobs)]
 
 
 def _blocking(task: TaskFiles, policy: Policy) -> list[Finding]:
@@ -232,11 +305,12 @@ def _state_key(root: str, blobs: tuple[str | None, ...]) -> str:
 
 
 def audit(repo: git.Repo, scope: Scope, policy: Policy, baseline: Baseline | None = None,
-          attested_since: str | None = None) -> Result:
+          attested_since: str | None = None, workers: int | None = None) -> Result:
     """Every hit in scope not acknowledged by the baseline; shallow-clone blind spots included.
 
     `attested_since` (a commit or a date; None: off): from then on a commit that changes a task
-    must carry a valid attestation trailer (attest.py); older history has none.
+    must carry a valid attestation trailer (attest.py); older history has none. `workers`: processes
+    for the content checks (default: one per core, for a history long enough to pay for them).
     """
     shas = gitrepo.list_commits(repo, scope.tips, scope.exclude, all_refs=scope.all_refs,
                                 not_on_remote=scope.not_on_remote, since=scope.since)
@@ -247,20 +321,23 @@ def audit(repo: git.Repo, scope: Scope, policy: Policy, baseline: Baseline | Non
     fresh: dict[str, list[Hit]] = {}
     todo = [sha for sha in shas if sha not in done]
     if todo:
-        ctx = Context(repo, policy, cache.states(), shallow=frozenset(shallow), attested=attested)
+        ctx = Context(repo, policy, Judged(states=cache.states()), shallow=frozenset(shallow), attested=attested)
+        if workers is None:
+            workers = workers_available() if len(todo) >= _PARALLEL_FROM else 1
+        judges = Judges(repo, policy, workers)  # before `git log` starts: workers inherit no git process
         try:
-            for commits in _chunks(gitrepo.log(repo, todo), _CHUNK):
-                _lookup_siblings(ctx, commits)
-                ctx.prefetch(commits)
-                ctx.prefill(commits)
-                for commit in commits:
-                    fresh[commit.sha] = [hit for check in COMMIT_CHECKS for hit in check(commit, ctx)]
+            commits: list[Commit] = []
+            for chunk in _chunks(gitrepo.log(repo, todo), _CHUNK):
+                judges.submit(ctx.locate(chunk))
+                commits += chunk
+            ctx.judged.update(judges.results())
         finally:
-            if ctx.pool is not None:
-                ctx.pool.shutdown(cancel_futures=True)
+            judges.close()
+        for commit in commits:
+            fresh[commit.sha] = [hit for check in COMMIT_CHECKS for hit in check(commit, ctx)]
         # a shallow boundary's diff changes once its parents are fetched: never cached
         done.update((sha, hits) for sha, hits in fresh.items() if sha not in shallow)
-        cache.save(done, ctx.states)
+        cache.save(done, ctx.judged.states)
     hits = [hit for sha in shas for hit in (done[sha] if sha in done else fresh.get(sha, []))]
     hits += [_unseen(sha) for sha in sorted(shallow)]
     result = Result(hits, shas)
@@ -291,16 +368,6 @@ def _chunks(items: Iterable[Commit], size: int) -> Iterator[list[Commit]]:
             batch = []
     if batch:
         yield batch
-
-
-def _lookup_siblings(ctx: Context, commits: Sequence[Commit]) -> None:
-    """One batched lookup for the task files each commit leaves as they were."""
-    queries = []
-    for commit in commits:
-        changed = {c.path for c in commit.changes}
-        for root in _touched_roots(commit):
-            queries += [(commit.sha, p) for p in (join(root, n) for n in TASK_FILES) if p not in changed]
-    ctx.siblings = gitrepo.blobs_at(ctx.repo, queries)
 
 
 def _touched_roots(commit: Commit) -> list[str]:
@@ -358,13 +425,13 @@ def _added_hits(commit: Commit, ctx: Context) -> list[Hit]:
         if change.new_blob is None:
             continue
         root = task_root(change.path) or ""
-        for line, kinds, excerpt, evidence in ctx.added_bypass(change.old_blob, change.new_blob):
+        for line, kinds, excerpt, evidence in ctx.judged.added[(change.old_blob, change.new_blob)]:
             message = f"{_who(commit)} added {kinds} text to task {_show(root or '.')!r}: {excerpt!r}"
             hits.append(Hit(commit.sha, root, ADDED, evidence, Finding(_show(change.path), line, 1, ADDED, message)))
     return hits
 
 
-def _added_bypass(old: str, new: str) -> list[tuple[int, str, str, str]]:
+def _added_bypass(old: str, new: str) -> Added:
     numbers, lines = _added_lines(old, new)
     return [(numbers[line - 1], *found) for line, *found in _bypass_lines("\n".join(lines))]
 
@@ -373,13 +440,10 @@ def _raised_hits(commit: Commit, ctx: Context) -> list[Hit]:
     """training_quality went up while the task's MODEL_FAILURES.md stayed as it was."""
     if commit.sha in ctx.shallow:
         return []
-    rewritten = {c.path for c in commit.changes if c.old_blob != c.new_blob}  # a plain move keeps the content
     hits = []
-    for change in _task_changes(commit):
-        root = task_root(change.path)
-        if not change.path.endswith(METADATA) or root is None or join(root, FAILURES) in rewritten:
-            continue
-        old, new = _score(change.old_path, ctx.blob(change.old_blob)), _score(change.path, ctx.blob(change.new_blob))
+    for change in _score_changes(commit):
+        root = task_root(change.path) or ""
+        old, new = (ctx.judged.scores[b] if b else None for b in (change.old_blob, change.new_blob))
         if old is None or new is None or new[0] <= old[0] or ctx.task_blobs(commit, root)[1] is None:
             continue
         message = (f"{_who(commit)} raised training_quality of task {_show(root or '.')!r} from {old[0]:g} to {new[0]:g}"
@@ -411,6 +475,15 @@ def _task_changes(commit: Commit) -> Iterator[Change]:
     return (c for c in commit.changes if c.new_mode.startswith("100") and task_root(c.path) is not None)
 
 
+def _score_changes(commit: Commit) -> Iterator[Change]:
+    """The metadata.json changes of tasks whose MODEL_FAILURES.md the commit leaves as it was."""
+    rewritten = {c.path for c in commit.changes if c.old_blob != c.new_blob}  # a plain move keeps the content
+    for change in _task_changes(commit):
+        root = task_root(change.path)
+        if change.path.endswith(METADATA) and root is not None and join(root, FAILURES) not in rewritten:
+            yield change
+
+
 def _added_lines(old: str, new: str) -> tuple[list[int], list[str]]:
     """The lines of `new` that `old` does not have (as a multiset), with their 1-based numbers."""
     if not old:  # a new file: every line
@@ -427,11 +500,11 @@ def _added_lines(old: str, new: str) -> tuple[list[int], list[str]]:
     return numbers, lines
 
 
-def _score(path: str, data: bytes | None) -> tuple[float, int, int] | None:
+def _score(data: bytes) -> Score:
     """training_quality where metadata.json gives a number (also "9"), with its line and column."""
     from hooks import metadata
 
-    meta = metadata.parse(path, data)[0] if data is not None else None
+    meta = metadata.parse(METADATA, data)[0]
     value = meta.training_quality if meta else None
     try:
         return None if isinstance(value, bool) else (float(value), *meta.position("training_quality"))

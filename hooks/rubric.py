@@ -7,22 +7,24 @@ evidence and blocks; a score only above the maximum as read is a warning that sa
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from hooks.complexity import Complexity
-from hooks.failures import Analysis, Bypass, Failure
+from hooks.failures import Analysis, Bypass, Failure, Level
 from hooks.policy import Policy
 from hooks.report import Finding, Severity
 
 GENEROSITY = {"C": 0, "B": 1, "A": 2}
 
 # What a fix is, read from its words. Order matters for the reading (the first that matches);
-# the generous reading takes the most generous of all that match.
+# the generous reading takes the most generous of all that match. Lower-case patterns, matched on
+# lower-cased text: twice as fast as re.IGNORECASE, and the same for every ASCII letter.
 _KINDS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
-    (category, label, re.compile(pattern, re.IGNORECASE))
+    (category, label, re.compile(pattern))
     for category, label, pattern in (
         ("C", "lint/format", r"\blint|\bformatting\b|code format|prettier|eslint|flake8|pylint|\bblack\b|\btypos?\b"
                              r"|spelling|whitespace|indentation|cosmetic|code style"),
@@ -103,21 +105,28 @@ class Breakdown:
 
 def categorize(failure: Failure, policy: Policy) -> Judged:
     """A failure's category from what its fix is; its impact level only where the text does not tell."""
-    if failure.category:
-        return Judged(failure, failure.category, "the document states the category", failure.category)
-    title = _kinds(failure.title)
-    if title:
-        (category, label), generous = title[0], max((c for c, _ in title), key=GENEROSITY.get)
-        others = "" if generous == category else f" (the title also reads as {_labels(title, generous)})"
-        return Judged(failure, category, f"the title reads as {label}{_level_note(failure, category)}{others}", generous)
-    level = policy.level_category(failure.level)
-    level_reason = f"impact level {failure.level}" if failure.level else "no impact level, the default"
-    body = _kinds(_NOT_THE_FIX.sub("", failure.text))
+    return Judged(failure, *_categorize(failure.title, failure.text, failure.level, failure.category, policy))
+
+
+@functools.lru_cache(maxsize=4096)
+def _categorize(title: str, text: str, level: Level | None, stated: str | None, policy: Policy) -> tuple[str, str, str]:
+    """(category, reason, generous category), once per failure text: history repeats a failure in
+    every version of its analysis, and in every task state that holds one."""
+    if stated:
+        return stated, "the document states the category", stated
+    kinds = _kinds(title)
+    if kinds:
+        (category, label), generous = kinds[0], max((c for c, _ in kinds), key=GENEROSITY.get)
+        others = "" if generous == category else f" (the title also reads as {_labels(kinds, generous)})"
+        return category, f"the title reads as {label}{_level_note(level, category)}{others}", generous
+    default = policy.level_category(level)
+    level_reason = f"impact level {level}" if level else "no impact level, the default"
+    body = _kinds(_NOT_THE_FIX.sub("", text))
     if body:
         category, label = body[0]
-        generous = max([level, *(c for c, _ in body)], key=GENEROSITY.get)
-        return Judged(failure, category, f"the text reads as {label} ({level_reason} -> {level})", generous)
-    return Judged(failure, level, f"the text does not tell; {level_reason} -> {level}", level)
+        generous = max([default, *(c for c, _ in body)], key=GENEROSITY.get)
+        return category, f"the text reads as {label} ({level_reason} -> {default})", generous
+    return default, f"the text does not tell; {level_reason} -> {default}", default
 
 
 def breakdown(task: str, analysis: Analysis, complexity: Complexity, claimed: Claimed | None, policy: Policy) -> Breakdown:
@@ -244,6 +253,7 @@ def _and(words: list[str]) -> str:
 
 
 def _kinds(text: str) -> list[tuple[str, str]]:
+    text = text.lower()
     return [(category, label) for category, label, pattern in _KINDS if pattern.search(text)]
 
 
@@ -251,9 +261,9 @@ def _labels(kinds: list[tuple[str, str]], category: str) -> str:
     return "/".join(label for c, label in kinds if c == category) + f" ({category})"
 
 
-def _level_note(failure: Failure, category: str) -> str:
-    if failure.level and GENEROSITY[category] < GENEROSITY["A"] and failure.level in ("Critical", "High"):
-        return f"; its '{failure.level}' label does not change what the fix is"
+def _level_note(level: Level | None, category: str) -> str:
+    if level and GENEROSITY[category] < GENEROSITY["A"] and level in ("Critical", "High"):
+        return f"; its '{level}' label does not change what the fix is"
     return ""
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from hooks.policy import Policy
@@ -136,12 +136,17 @@ def _claimed(meta: Metadata, policy: Policy) -> Claimed | None:
     return rubric.Claimed(int(value), meta.path, *meta.position("training_quality"))
 
 
-@functools.lru_cache(maxsize=256)
 def _parse(path: str, data: bytes) -> Analysis:
-    """One parse per distinct analysis: in history most task states differ only in metadata.json."""
+    return replace(_read(data), path=path)
+
+
+@functools.lru_cache(maxsize=1024)
+def _read(data: bytes) -> Analysis:
+    """One parse per distinct analysis: in history most task states differ only in metadata.json,
+    and a task is often copied whole to another folder."""
     from hooks import failures
 
-    return failures.parse(path, text(data))
+    return failures.parse("", text(data))
 
 
 @functools.cache

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -281,10 +282,32 @@ def test_the_cache_gives_the_same_findings_and_survives_corruption(leaked: Leake
     assert {"audit-commits.json", "audit-states.json"} <= {p.name for p in cache.iterdir()}
     assert bad in json.loads((cache / "audit-commits.json").read_text())["entries"]
     assert run(repo, "audit", "--all") == first
+    (cache / "audit-commits.json").unlink()  # every commit again, on the task verdicts remembered
+    assert run(repo, "audit", "--all") == first
     for name in ("audit-commits.json", "audit-states.json"):
         (cache / name).write_bytes(b'{"key": [1, 2')
     assert run(repo, "audit", "--all") == first
     assert json.loads((cache / "audit-commits.json").read_text())["entries"]  # rebuilt
+
+
+def test_workers_find_what_one_process_finds(leaked: Leaked, run: Run) -> None:
+    """Content checks spread over worker processes (a long history's default) change no finding."""
+    repo, _, bad = leaked
+    for n in range(6):  # tasks that share an analysis, a raised score, a bypass in a message
+        put_task(repo, f"copy{n % 3}", score=9 + n % 2)
+        commit(repo, f"copy {n}" + ("\n\ngit commit -n" if n == 4 else ""))
+    cache = repo.path / ".git" / "training-quality"
+    outputs = []
+    for jobs in ("1", "3"):
+        shutil.rmtree(cache, ignore_errors=True)
+        outputs.append(run(repo, "audit", "--all", "--jobs", jobs))
+    assert outputs[0] == outputs[1]
+    code, out, _ = outputs[1]
+    assert code == 1 and bad[:10] in out
+    assert {"TQ401", "TQ402", "TQ403", "TQ404"} <= set(re.findall(r": (TQ4\d\d) ", out))
+    with pytest.raises(SystemExit) as usage:
+        run(repo, "audit", "--all", "--jobs", "0")
+    assert usage.value.code == 2
 
 
 def test_the_hook_through_the_real_pre_commit(pre_commit: PreCommit, tmp_path: Path) -> None:
