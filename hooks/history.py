@@ -159,28 +159,26 @@ class Work:
 
 
 @dataclass
-class Judged:
+class Verdicts:
     """What `judge` found in a `Work`: verdicts of task states, bypass text added, scores."""
 
     states: dict[str, list[Finding]] = field(default_factory=dict)
     added: dict[tuple[str | None, str], Added] = field(default_factory=dict)
     scores: dict[str, Score] = field(default_factory=dict)
 
-    def update(self, other: Judged) -> None:
+    def update(self, other: Verdicts) -> None:
         self.states.update(other.states)
         self.added.update(other.added)
         self.scores.update(other.scores)
 
 
-def judge(repo: git.Repo, work: Work, policy: Policy) -> Judged:
+def judge(repo: git.Repo, work: Work, policy: Policy) -> Verdicts:
     """Every content check of a `Work`, its blobs read in one batch: a cold audit's main cost."""
-    wanted = {b for _, blobs in work.states.values() for b in blobs}
-    wanted.update(b for diff in work.diffs for b in diff)
-    wanted.update(work.scores)
-    wanted.discard(None)
-    data = gitrepo.read_blobs(repo, sorted(wanted))  # type: ignore[arg-type]
-    return Judged(
-        {key: _blocking(TaskFiles(root, *(data.get(b) for b in blobs)), policy) for key, (root, blobs) in work.states.items()},
+    wanted = {*(b for _, blobs in work.states.values() for b in blobs), *(b for diff in work.diffs for b in diff), *work.scores}
+    data = gitrepo.read_blobs(repo, sorted(b for b in wanted if b))
+    return Verdicts(
+        {key: _blocking(TaskFiles(root, *(None if b is None else data[b] for b in blobs)), policy)
+         for key, (root, blobs) in work.states.items()},
         {(old, new): _added_bypass(blob_text(data[old]) if old else "", blob_text(data[new])) for old, new in work.diffs},
         {blob: _score(data[blob]) for blob in work.scores},
     )
@@ -190,37 +188,41 @@ class Judges:
     """Where `judge` runs: in this process, or for a long history in one worker per core.
 
     Work is split by content (`Work.shards`), so a worker keeps what it parsed (tasks._read) for the
-    next task state with the same analysis. Workers are forked before any git process is open,
-    and read their blobs themselves: only blob ids and findings cross processes.
+    next task state with the same analysis. Workers are forked before the log is streamed, open
+    the repository anew and read their blobs themselves: only blob ids and findings cross processes.
     """
 
     def __init__(self, repo: git.Repo, policy: Policy, workers: int) -> None:
-        import multiprocessing
-
-        self.repo, self.policy, self.judged = repo, policy, Judged()
+        self.repo, self.policy, self.verdicts = repo, policy, Verdicts()
         self.pending: list[Any] = []  # multiprocessing AsyncResults
-        self.pools = []
-        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("fork")
-            top = repo.working_tree_dir or repo.git_dir
-            self.pools = [context.Pool(1, _start_worker, (top,)) for _ in range(workers)]
+        self.pools = _forked_pools(str(repo.working_tree_dir or repo.git_dir), workers) if workers > 1 else []
 
     def submit(self, work: Work) -> None:
         if not self.pools:
-            self.judged.update(judge(self.repo, work, self.policy))
+            self.verdicts.update(judge(self.repo, work, self.policy))
             return
         for pool, part in zip(self.pools, work.shards(len(self.pools))):
             self.pending.append(pool.apply_async(_judge_in_worker, (part, self.policy)))
 
-    def results(self) -> Judged:
+    def results(self) -> Verdicts:
         for answer in self.pending:
-            self.judged.update(answer.get())
+            self.verdicts.update(answer.get())
         self.pending = []
-        return self.judged
+        return self.verdicts
 
     def close(self) -> None:
         for pool in self.pools:
             pool.terminate()
+
+
+def _forked_pools(top: str, workers: int) -> list[Any]:
+    """One single-process pool per worker; none where processes cannot be forked (then all runs here)."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return []
+    context = multiprocessing.get_context("fork")
+    return [context.Pool(1, _start_worker, (top,)) for _ in range(workers)]
 
 
 _WORKER_REPO: git.Repo | None = None  # a worker's own repository object (its git processes are its own)
@@ -235,7 +237,7 @@ def _start_worker(top: str) -> None:
     gc.set_threshold(50_000, 20, 100)  # parsing makes millions of short-lived objects, and no cycles
 
 
-def _judge_in_worker(work: Work, policy: Policy) -> Judged:
+def _judge_in_worker(work: Work, policy: Policy) -> Verdicts:
     assert _WORKER_REPO is not None
     return judge(_WORKER_REPO, work, policy)
 
@@ -244,7 +246,7 @@ def _shard(blob: str | None, count: int) -> int:
     return int(blob[:8], 16) % count if blob else 0
 
 
-def workers_available() -> int:
+def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
@@ -254,19 +256,20 @@ class Context:
 
     repo: git.Repo
     policy: Policy
-    judged: Judged
+    verdicts: Verdicts
     located: dict[tuple[str, str], tuple[str | None, ...]] = field(default_factory=dict)  # (commit, root) -> blobs
+    asked: set[object] = field(default_factory=set)  # state keys, diffs and blobs sent to `judge`, answered or not
     shallow: frozenset[str] = frozenset()
     attested: frozenset[str] = frozenset()  # commits from the attestation start on (attest.py)
 
     def locate(self, commits: Sequence[Commit]) -> Work:
         """Find, in one batched lookup, the task files each commit left as they were; return what is
-        new to check in these commits (nothing already judged or in `judged`'s cache)."""
+        new to check in these commits (none already in `verdicts`, from this run or the cache)."""
         queries = []
         for commit in commits:
-            changed = {c.path for c in commit.changes}
+            touched = {c.path for c in commit.changes}
             for root in _touched_roots(commit):
-                queries += [(commit.sha, p) for p in (join(root, n) for n in TASK_FILES) if p not in changed]
+                queries += [(commit.sha, p) for p in (join(root, n) for n in TASK_FILES) if p not in touched]
         siblings = gitrepo.blobs_at(self.repo, queries)
         work = Work()
         for commit in commits:
@@ -276,13 +279,14 @@ class Context:
                 blobs = tuple(changed[p] if p in changed else siblings.get((commit.sha, p)) for p in paths)
                 self.located[(commit.sha, root)] = blobs
                 key = _state_key(root, blobs)
-                if (blobs[0] or blobs[1]) and key not in self.judged.states:
+                if (blobs[0] or blobs[1]) and key not in self.verdicts.states and key not in self.asked:
                     work.states[key] = (root, blobs)
             if commit.sha not in self.shallow:
-                work.diffs += [(c.old_blob, c.new_blob) for c in _task_changes(commit) if c.new_blob]  # type: ignore[misc]
+                work.diffs += [(c.old_blob, c.new_blob) for c in _task_changes(commit) if c.new_blob]
                 work.scores += [b for c in _score_changes(commit) for b in (c.old_blob, c.new_blob) if b]
-        work.diffs = [d for d in dict.fromkeys(work.diffs) if d not in self.judged.added]
-        work.scores = [b for b in dict.fromkeys(work.scores) if b not in self.judged.scores]
+        work.diffs = [d for d in dict.fromkeys(work.diffs) if d not in self.asked]
+        work.scores = [b for b in dict.fromkeys(work.scores) if b not in self.asked]
+        self.asked.update(work.states, work.diffs, work.scores)
         return work
 
     def task_blobs(self, commit: Commit, root: str) -> tuple[str | None, ...]:
@@ -290,7 +294,7 @@ class Context:
         return self.located[(commit.sha, root)]
 
     def verdict(self, root: str, blobs: tuple[str | None, ...]) -> list[Finding]:
-        return self.judged.states[_state_key(root, blobs)]
+        return self.verdicts.states[_state_key(root, blobs)]
 
 
 def _blocking(task: TaskFiles, policy: Policy) -> list[Finding]:
@@ -321,23 +325,23 @@ def audit(repo: git.Repo, scope: Scope, policy: Policy, baseline: Baseline | Non
     fresh: dict[str, list[Hit]] = {}
     todo = [sha for sha in shas if sha not in done]
     if todo:
-        ctx = Context(repo, policy, Judged(states=cache.states()), shallow=frozenset(shallow), attested=attested)
+        ctx = Context(repo, policy, Verdicts(states=cache.states()), shallow=frozenset(shallow), attested=attested)
         if workers is None:
-            workers = workers_available() if len(todo) >= _PARALLEL_FROM else 1
+            workers = _cores() if len(todo) >= _PARALLEL_FROM else 1
         judges = Judges(repo, policy, workers)  # before `git log` starts: workers inherit no git process
         try:
             commits: list[Commit] = []
             for chunk in _chunks(gitrepo.log(repo, todo), _CHUNK):
                 judges.submit(ctx.locate(chunk))
                 commits += chunk
-            ctx.judged.update(judges.results())
+            ctx.verdicts.update(judges.results())
         finally:
             judges.close()
         for commit in commits:
             fresh[commit.sha] = [hit for check in COMMIT_CHECKS for hit in check(commit, ctx)]
         # a shallow boundary's diff changes once its parents are fetched: never cached
         done.update((sha, hits) for sha, hits in fresh.items() if sha not in shallow)
-        cache.save(done, ctx.judged.states)
+        cache.save(done, ctx.verdicts.states)
     hits = [hit for sha in shas for hit in (done[sha] if sha in done else fresh.get(sha, []))]
     hits += [_unseen(sha) for sha in sorted(shallow)]
     result = Result(hits, shas)
@@ -425,7 +429,7 @@ def _added_hits(commit: Commit, ctx: Context) -> list[Hit]:
         if change.new_blob is None:
             continue
         root = task_root(change.path) or ""
-        for line, kinds, excerpt, evidence in ctx.judged.added[(change.old_blob, change.new_blob)]:
+        for line, kinds, excerpt, evidence in ctx.verdicts.added[(change.old_blob, change.new_blob)]:
             message = f"{_who(commit)} added {kinds} text to task {_show(root or '.')!r}: {excerpt!r}"
             hits.append(Hit(commit.sha, root, ADDED, evidence, Finding(_show(change.path), line, 1, ADDED, message)))
     return hits
@@ -443,7 +447,7 @@ def _raised_hits(commit: Commit, ctx: Context) -> list[Hit]:
     hits = []
     for change in _score_changes(commit):
         root = task_root(change.path) or ""
-        old, new = (ctx.judged.scores[b] if b else None for b in (change.old_blob, change.new_blob))
+        old, new = (ctx.verdicts.scores[b] if b else None for b in (change.old_blob, change.new_blob))
         if old is None or new is None or new[0] <= old[0] or ctx.task_blobs(commit, root)[1] is None:
             continue
         message = (f"{_who(commit)} raised training_quality of task {_show(root or '.')!r} from {old[0]:g} to {new[0]:g}"
