@@ -140,7 +140,7 @@ def _parse(path: str, data: bytes) -> Analysis:
     return replace(_read(data), path=path)
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=4096)
 def _read(data: bytes) -> Analysis:
     """One parse per distinct analysis: in history most task states differ only in metadata.json,
     and a task is often copied whole to another folder."""
