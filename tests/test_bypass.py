@@ -47,6 +47,12 @@ def test_look_alikes_that_do_not_skip_hooks(line: str) -> None:
     assert kinds(line) == []
 
 
+def test_lines_are_numbered_as_editors_number_them() -> None:
+    """Only lines that could hold evidence are read closely; each keeps its number (CRLF, CR, LF)."""
+    text = "intro\r\nsecond\rthird\n\nEOF && jq '.training_quality = 9' m.json\r\nplain\ngit commit \u2014no-verify"
+    assert kinds(text) == [(5, "heredoc-tail"), (5, "score-edit"), (7, "no-verify")]
+
+
 def test_a_message_that_mentions_no_verify_still_counts_when_the_flag_is_outside_it() -> None:
     assert kinds("git commit -m 'use --no-verify never'") == [(1, "no-verify")]  # the bare flag is evidence enough
 

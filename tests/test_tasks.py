@@ -112,3 +112,11 @@ def test_the_real_seeds_paired_with_a_metadata_json_are_blocked(prefix: str, sco
     (finding, *_) = [f for f in check_task(TaskFiles("seed", metadata(score), seed.read_bytes(), None), DEFAULT)
                      if f.code == own]
     assert finding.severity is Severity.ERROR and "task 'seed'" in finding.message
+
+
+def test_a_task_copied_to_another_folder_is_reported_at_its_own_path() -> None:
+    """One parse serves every copy of an analysis; each finding still names its own task's file."""
+    (task,) = from_disk([str(NEGATIVE / "tq304-summary-miscounts-levels" / "metadata.json")])
+    for root in ("archive/task", "worktree/copy"):
+        (finding,) = check_task(TaskFiles(root, task.metadata, task.failures, task.ideal), DEFAULT)
+        assert finding.path == f"{root}/lib/MODEL_FAILURES.md" and f"task '{root}'" in finding.message
