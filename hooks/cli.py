@@ -73,6 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"training-quality: {exc.format()}", file=sys.stderr)
         return report.USAGE
+    except KeyboardInterrupt:  # Ctrl-C: stop quietly, with the shell's exit code for it
+        print("training-quality: interrupted", file=sys.stderr)
+        return 130
 
 
 def _schema_option(parser: argparse.ArgumentParser) -> None:

@@ -230,9 +230,11 @@ _WORKER_REPO: git.Repo | None = None  # a worker's own repository object (its gi
 
 def _start_worker(top: str) -> None:
     import gc
+    import signal
 
     global _WORKER_REPO
     _WORKER_REPO = gitrepo.open_repo(top)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle: it ends the workers
     gc.freeze()  # what the fork brought along is never garbage: keep collections off it
     gc.set_threshold(50_000, 20, 100)  # parsing makes millions of short-lived objects, and no cycles
 
