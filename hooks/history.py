@@ -330,7 +330,7 @@ def audit(repo: git.Repo, scope: Scope, policy: Policy, baseline: Baseline | Non
         ctx = Context(repo, policy, Verdicts(states=cache.states()), shallow=frozenset(shallow), attested=attested)
         if workers is None:
             workers = _cores() if len(todo) >= _PARALLEL_FROM else 1
-        judges = Judges(repo, policy, workers)  # before `git log` starts: workers inherit no git process
+        judges = Judges(repo, policy, workers)  # before `git log` starts: no pipe of it goes to the workers
         try:
             commits: list[Commit] = []
             for chunk in _chunks(gitrepo.log(repo, todo), _CHUNK):
