@@ -75,6 +75,11 @@ class Analysis:
     bypasses: tuple[Bypass, ...]
     empty: bool = False  # nothing a reviewer could read: no text, or a template's placeholder
 
+    @property
+    def declares_none(self) -> bool:
+        """The document counts its failures, and every count is zero: it says there are none."""
+        return bool(self.declared) and all(sum(d.counts.values()) == 0 for d in self.declared)
+
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -261,7 +266,7 @@ _LEVEL_WORD = r"(critical|high|medium|low)"
 _FAILURE_NOUN = r"failures?|issues?|errors?|problems?|bugs?|mistakes?|gaps?|defects?|fix(?:es)?|findings?|concerns?"
 _NOT_FAILURES = re.compile(
     r"strengths?|went (?:well|right)|(?:got|did|done|went|gets) (?:right|well)|positives?|summary|overview|introduction"
-    r"|conclusions?|training (?:value|quality)|lessons?|learnings?|takeaways?|recommendations?|statistics|metrics"
+    r"|\bnot (?:a |an |model |real |actual )?(?:failures?|issues?|errors?|problems?|bugs?)\b|conclusions?|training (?:value|quality)|lessons?|learnings?|takeaways?|recommendations?|statistics|metrics"
     r"|assessment|justification|appendix|references|next steps|scoring|knowledge gaps?|excellent|exemplary"
     r"|correct(?:ly)? implement|successful|well[- ]implemented|root cause analysis|no (?:\w+ )?(?:failures|issues)"
     r"|strong points|highlights|what worked|best practices (?:followed|implemented|applied|demonstrated)"
@@ -445,7 +450,7 @@ def _heading_level(text: str) -> str | None:
 
 _COUNT_BEFORE = re.compile(rf"(?<![\w./-])(\d+)\s*(?:x\s*)?{_LEVEL_WORD}(?![\w-]|\s*/\s*[a-z])", re.I)  # not "20 Medium/Low"
 _COUNT_AFTER = re.compile(
-    rf"{_LEVEL_WORD}(?:\s+(?:severity|priority|impact))?(?:\s+(?:{_FAILURE_NOUN}))?\s*(?:[:=]\s*|\(\s*)(\d+)(?![\d./])", re.I
+    rf"{_LEVEL_WORD}(?:\s+(?:severity|priority|impact))?(?:\s+(?:{_FAILURE_NOUN}))?\s*(?:[:=]\s*|\(\s*)(\d+)(?![\d./]|\s*%)", re.I
 )
 _COUNTING = re.compile(rf"\b(?:total|count|breakdown|{_FAILURE_NOUN}|identified|found|by severity)\b", re.I)
 
@@ -644,7 +649,7 @@ def check(analysis: Analysis) -> list[Finding]:
                    else "some levels come from section headings or are missing, so the listed count may be misread")
             found.append(Finding(path, declared.line, 1, "TQ202", f"{message} ({why})", Severity.WARNING))
     found += [Finding(path, b.line, 1, "TQ203", f"{_BYPASS_MESSAGES.get(b.kind, b.kind)}: {b.text}") for b in analysis.bypasses]
-    if not failures and not analysis.bypasses:
+    if not failures and not analysis.bypasses and not analysis.declares_none:
         found.append(Finding(path, 1, 1, "TQ205", "no failures could be read: put each under a heading ('### 1. Title') or as a top-level "
                              "list item inside a failures section such as '## Critical Failures'", Severity.WARNING))
     return found

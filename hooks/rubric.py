@@ -145,7 +145,7 @@ def breakdown(task: str, analysis: Analysis, complexity: Complexity, claimed: Cl
         maximum = min(maximum, blocker[1])
     if not judged:
         maximum = min(maximum, policy.no_fixes_max)
-        if analysis.empty or _declares_none(analysis):
+        if analysis.empty or analysis.declares_none:
             generous = min(generous, policy.no_fixes_max)
         else:
             generous = policy.top
@@ -284,10 +284,6 @@ def _adjustment(categories: list[str], policy: Policy) -> tuple[int, str]:
 def _blocker(failures: tuple[Failure, ...], policy: Policy) -> tuple[str, int, Failure] | None:
     found = [(name, score, f) for f in failures for name, score in policy.blockers if _BLOCKERS[name].search(f.title)]
     return min(found, key=lambda item: item[1]) if found else None
-
-
-def _declares_none(analysis: Analysis) -> bool:
-    return bool(analysis.declared) and all(sum(d.counts.values()) == 0 for d in analysis.declared)
 
 
 def _clamp(value: int, policy: Policy) -> int:

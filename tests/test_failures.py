@@ -210,3 +210,27 @@ def test_every_analysis_in_the_corpus_is_read_and_checked_without_a_traceback() 
 )
 def test_stated_scores_are_todays_claims_only(text: str, values: list[float]) -> None:
     assert [s.value for s in parse("MODEL_FAILURES.md", f"# Analysis\n\n{text}\n").scores] == values
+
+
+@pytest.mark.parametrize(
+    "text, counts",
+    [
+        ("**Total Failures: 1 Critical, 2 High**", {"Critical": 1, "High": 2}),
+        ("- **Critical**: 2", {"Critical": 2}),
+        ("- **Critical**: 0% test coverage blocks deployment", None),  # a percentage, not a count
+    ],
+)
+def test_declared_counts_are_counts(text: str, counts: dict[str, int] | None) -> None:
+    declared = parse("MODEL_FAILURES.md", f"# Analysis\n\n{text}\n").declared
+    assert [d.counts for d in declared] == ([counts] if counts else [])
+
+
+def test_a_section_that_says_its_items_are_not_failures_lists_none() -> None:
+    text = ("# Model Response Failures Analysis\n\n**Total Failures: 0 Critical, 0 High, 0 Medium, 0 Low**\n\n"
+            "## Areas for Potential Enhancement (Not Failures)\n\n### 1. VPC Flow Logs\n\n**Severity**: Low\n\n"
+            "Flow logs would help auditing.\n")
+    analysis = parse("MODEL_FAILURES.md", text)
+    assert analysis.failures == () and check(analysis) == []
+    text = text.replace("Areas for Potential Enhancement (Not Failures)", "Medium Severity Issues")
+    text = text.replace("VPC Flow Logs", "Alarm Threshold Not Calculating Error Rate")  # "not" about the fix
+    assert [f.title for f in parse("MODEL_FAILURES.md", text).failures] == ["1. Alarm Threshold Not Calculating Error Rate"]
