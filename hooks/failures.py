@@ -39,6 +39,11 @@ class DeclaredCounts:
     line: int
     counts: dict[str, int]  # level -> number, only the levels the document declares
     text: str
+    from_sentence: bool = False  # one level counted in running text ("contained 9 critical issues"): maybe an adjective
+
+
+# Why a count read from running text is uncertain (TQ202, TQ304 say so and only warn).
+FROM_SENTENCE = "the count is read from a sentence, where the level may be a plain adjective"
 
 
 @dataclass(frozen=True)
@@ -459,12 +464,14 @@ def _declared(units: Sequence[_Unit]) -> Iterator[DeclaredCounts]:
     """Counts by level, one declaration per paragraph, list or table."""
     for _, group in itertools.groupby(units, key=lambda u: u.block or -id(u)):
         group = list(group)
-        counted = [(u, c) for u in group for c in [_table_counts(group) if u is group[0] and u.kind == "row" else {} if u.kind == "row" else _counts(u)] if c]
+        counted = [(u, c) for u in group for c in [(_table_counts(group), False) if u is group[0] and u.kind == "row"
+                                                   else ({}, False) if u.kind == "row" else _counts(u)] if c[0]]
         if counted:
             merged: dict[str, int] = {}
-            for _, counts in counted:
+            for _, (counts, _) in counted:
                 merged = {**counts, **merged}
-            yield DeclaredCounts(counted[0][0].line, {lv: merged[lv] for lv in LEVELS if lv in merged}, "\n".join(u.text for u, _ in counted))
+            yield DeclaredCounts(counted[0][0].line, {lv: merged[lv] for lv in LEVELS if lv in merged},
+                                 "\n".join(u.text for u, _ in counted), all(sentence for _, (_, sentence) in counted))
 
 
 def _table_counts(rows: Sequence[_Unit]) -> dict[str, int]:
@@ -493,19 +500,25 @@ def _table_counts(rows: Sequence[_Unit]) -> dict[str, int]:
 _LEVEL_NAMED = re.compile(_LEVEL_WORD, re.I)  # what every count holds
 
 
-def _counts(unit: _Unit) -> dict[str, int]:
+def _counts(unit: _Unit) -> tuple[dict[str, int], bool]:
+    """Counts by level in a unit's first lines, and whether they come from running text only: one
+    level counted in a sentence ("contained 9 critical issues"), not a list, a label ("Critical:
+    2", "Total: 5 Critical") or several levels together."""
     found: dict[str, int] = {}
     lines = unit.text.split("\n", 3)[:3]
     if unit.kind == "heading" or not any(map(_LEVEL_NAMED.search, lines)):
-        return found
+        return found, False
+    sentence = not unit.block
     for line in lines:
-        pairs = [(m.group(2), m.group(1)) for m in _COUNT_BEFORE.finditer(line)]
-        pairs += [(m.group(1), m.group(2)) for m in _COUNT_AFTER.finditer(line)]
+        before = list(_COUNT_BEFORE.finditer(line))
+        after = list(_COUNT_AFTER.finditer(line))
+        pairs = [(m.group(2), m.group(1)) for m in before] + [(m.group(1), m.group(2)) for m in after]
         levels = {lv.capitalize() for lv, _ in pairs}
         if pairs and (len(levels) > 1 or _COUNTING.search(line) or unit.block):
             for lv, n in pairs:
                 found.setdefault(lv.capitalize(), int(n))
-    return {lv: found[lv] for lv in LEVELS if lv in found}
+            sentence = sentence and len(levels) == 1 and not after and ":" not in line[: before[0].start()]
+    return {lv: found[lv] for lv in LEVELS if lv in found}, sentence
 
 
 _SCORE_AFTER = re.compile(r"training[ _-]?quality(?:\s+score)?[^.\n\d≥≤<>]{0,40}?(?<![\d.\-–])(\d+(?:\.\d+)?)\s*(?:/\s*10|out of 10)(?!\d|\.\d)", re.I)
@@ -642,11 +655,12 @@ def check(analysis: Analysis) -> list[Finding]:
         says = ", ".join(f"{n} {lv}" for lv, n in declared.counts.items())
         lists = ", ".join(f"{listed[lv]} {lv}" for lv in LEVELS if lv in declared.counts or listed[lv])
         message = f"declares {says}; lists {lists or 'no failures'}"
-        if failures and own:
+        if failures and own and not declared.from_sentence:
             found.append(Finding(path, declared.line, 1, "TQ202", f"{message}: make the summary and the failures' impact levels agree"))
         else:
             why = ("no failures could be read from the document" if not failures
-                   else "some levels come from section headings or are missing, so the listed count may be misread")
+                   else "some levels come from section headings or are missing, so the listed count may be misread" if not own
+                   else FROM_SENTENCE)
             found.append(Finding(path, declared.line, 1, "TQ202", f"{message} ({why})", Severity.WARNING))
     found += [Finding(path, b.line, 1, "TQ203", f"{_BYPASS_MESSAGES.get(b.kind, b.kind)}: {b.text}") for b in analysis.bypasses]
     if not failures and not analysis.bypasses and not analysis.declares_none:

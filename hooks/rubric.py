@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from hooks.complexity import Complexity
-from hooks.failures import Analysis, Bypass, Failure, Level
+from hooks.failures import FROM_SENTENCE, Analysis, Bypass, Failure, Level
 from hooks.policy import Policy
 from hooks.report import Finding, Severity
 
@@ -164,9 +164,10 @@ def verdict(b: Breakdown, analysis: Analysis, metadata_bypasses: Iterable[tuple[
         if wrong:
             said = ", ".join(f"{n} {level}" for level, n in wrong.items())
             found = ", ".join(f"{listed.get(level, 0)} {level}" for level in wrong)
+            doubt = incomplete or (f" ({FROM_SENTENCE}, so it may not be meant as a count)" if declared.from_sentence else "")
             findings += _finding(policy, "declared-counts", b.task, analysis.path, declared.line, 1, "TQ304",
-                                 f"the analysis declares {said} but lists {found}{incomplete}{_with(score)}; make the summary"
-                                 " match the failures listed", certain=not incomplete)
+                                 f"the analysis declares {said} but lists {found}{doubt}{_with(score)}; make the summary"
+                                 " match the failures listed", certain=not doubt)
     if score is None:
         return findings
     # an analysis that also states the metadata's score may be telling its history ("up from 7/10")

@@ -213,16 +213,18 @@ def test_stated_scores_are_todays_claims_only(text: str, values: list[float]) ->
 
 
 @pytest.mark.parametrize(
-    "text, counts",
+    "text, counts, from_sentence",
     [
-        ("**Total Failures: 1 Critical, 2 High**", {"Critical": 1, "High": 2}),
-        ("- **Critical**: 2", {"Critical": 2}),
-        ("- **Critical**: 0% test coverage blocks deployment", None),  # a percentage, not a count
+        ("**Total Failures: 1 Critical, 2 High**", {"Critical": 1, "High": 2}, False),
+        ("- **Critical**: 2", {"Critical": 2}, False),
+        ("Total failures identified: 5 Critical", {"Critical": 5}, False),
+        ("The MODEL_RESPONSE contained 9 critical issues that block deployment.", {"Critical": 9}, True),
+        ("- **Critical**: 0% test coverage blocks deployment", None, False),  # a percentage, not a count
     ],
 )
-def test_declared_counts_are_counts(text: str, counts: dict[str, int] | None) -> None:
+def test_declared_counts_are_counts(text: str, counts: dict[str, int] | None, from_sentence: bool) -> None:
     declared = parse("MODEL_FAILURES.md", f"# Analysis\n\n{text}\n").declared
-    assert [d.counts for d in declared] == ([counts] if counts else [])
+    assert [(d.counts, d.from_sentence) for d in declared] == ([(counts, from_sentence)] if counts else [])
 
 
 def test_a_section_that_says_its_items_are_not_failures_lists_none() -> None:

@@ -120,3 +120,15 @@ def test_a_task_copied_to_another_folder_is_reported_at_its_own_path() -> None:
     for root in ("archive/task", "worktree/copy"):
         (finding,) = check_task(TaskFiles(root, task.metadata, task.failures, task.ideal), DEFAULT)
         assert finding.path == f"{root}/lib/MODEL_FAILURES.md" and f"task '{root}'" in finding.message
+
+
+@pytest.mark.parametrize(("summary", "severity"), [
+    ("The MODEL_RESPONSE contained 5 critical issues that would block production.", Severity.WARNING),  # "critical" may be an adjective
+    ("**Total**: 5 Critical", Severity.ERROR),
+])
+def test_a_count_read_from_a_sentence_only_warns(summary: str, severity: Severity) -> None:
+    (task,) = from_disk([str(POSITIVE / "two-security-fixes-scored-9" / "metadata.json")])
+    failures = task.failures + f"\n## Conclusion\n\n{summary}\n".encode()
+    (finding,) = check_task(TaskFiles(task.root, task.metadata, failures, task.ideal), DEFAULT)
+    assert (finding.code, finding.severity) == ("TQ304", severity)
+    assert ("read from a sentence" in finding.message) == (severity is Severity.WARNING)
