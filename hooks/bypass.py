@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from hooks.failures import Bypass
+from hooks.failures import SCORE_FIELD, Bypass
 from hooks.report import shorten
 
 # U+2010..U+2015 hyphens and dashes, minus sign, small/full-width hyphen-minus.
@@ -27,7 +27,6 @@ _LONG_WITH_VALUE = {"--message", "--file", "--author", "--date", "--cleanup", "-
                     "--reedit-message", "--fixup", "--squash", "--trailer", "--pathspec-from-file"}
 _NO_VERIFY_ANYWHERE = re.compile(r"(?<![\w-])--no-verify(?![\w-])")
 
-_SCORE_FIELD = re.compile(r"training[_ -]?quality", re.IGNORECASE)
 _EDIT_TOOL = re.compile(r"(?<![\w.-])(?:jq|yq|sed|perl|awk|python3?|node|ruby)(?![\w-])|json\.dumps?\b|JSON\.stringify|writeFileSync")
 _SUBSCRIPT_ASSIGNMENT = re.compile(r"""\[\s*["']training_quality["']\s*\]\s*=(?!=)""")  # data["training_quality"] = 9
 _FIELD_ASSIGNMENT = re.compile(r"\.training_quality\s*\|?=(?!=)")  # jq '.training_quality = 9'
@@ -36,7 +35,7 @@ _REDIRECT_TO_METADATA = re.compile(r">\s*\S*metadata\.json")
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 # What each check needs on a line (a word before `&&`/`||`/`;`, "commit", "--no-verify", the score
 # field): one scan for these finds the few lines worth reading closely.
-_CANDIDATE = re.compile(r"[A-Z0-9_][^\S\r\n]*(?:&&|\|\||;)|commit|--no-verify|(?i:training[_ -]?quality)")
+_CANDIDATE = re.compile(rf"[A-Z0-9_][^\S\r\n]*(?:&&|\|\||;)|commit|--no-verify|(?i:{SCORE_FIELD.pattern})")
 # A terminator word, then a shell command: `EOF && jq ...`, `EOF; HUSKY=0 git ...` (not "TL;DR Failures").
 _HEREDOC_TAIL = re.compile(r"^\s*(?P<word>[A-Z][A-Z0-9_]*)\s*(?:&&|\|\||;)\s*(?:[a-z_./$'\"(-]|[A-Z_][A-Z0-9_]*=)")
 
@@ -104,7 +103,7 @@ def _commit_skips_hooks(args: str) -> bool:
 
 def _score_edit(line: str) -> int | None:
     """Where a script that rewrites training_quality starts, or None."""
-    if not _SCORE_FIELD.search(line):
+    if not SCORE_FIELD.search(line):
         return None
     direct = _SUBSCRIPT_ASSIGNMENT.search(line) or _SED_SUBSTITUTE.search(line)
     if direct:

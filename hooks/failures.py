@@ -464,14 +464,22 @@ def _declared(units: Sequence[_Unit]) -> Iterator[DeclaredCounts]:
     """Counts by level, one declaration per paragraph, list or table."""
     for _, group in itertools.groupby(units, key=lambda u: u.block or -id(u)):
         group = list(group)
-        counted = [(u, c) for u in group for c in [(_table_counts(group), False) if u is group[0] and u.kind == "row"
-                                                   else ({}, False) if u.kind == "row" else _counts(u)] if c[0]]
+        counted = [(u, c) for u, c in _unit_counts(group) if c[0]]
         if counted:
             merged: dict[str, int] = {}
             for _, (counts, _) in counted:
                 merged = {**counts, **merged}
             yield DeclaredCounts(counted[0][0].line, {lv: merged[lv] for lv in LEVELS if lv in merged},
                                  "\n".join(u.text for u, _ in counted), all(sentence for _, (_, sentence) in counted))
+
+
+def _unit_counts(group: Sequence[_Unit]) -> Iterator[tuple[_Unit, tuple[dict[str, int], bool]]]:
+    """Each unit's counts and whether they come from a sentence; a table counts once, as a whole."""
+    for unit in group:
+        if unit.kind != "row":
+            yield unit, _counts(unit)
+        elif unit is group[0]:
+            yield unit, (_table_counts(group), False)
 
 
 def _table_counts(rows: Sequence[_Unit]) -> dict[str, int]:
@@ -529,12 +537,12 @@ _EARLIER = re.compile(r"\b(?:previous(?:ly)?|initial(?:ly)?|original(?:ly)?|prio
 _SCORE_BEFORE = re.compile(r"(?<![\d.\-–≥≤<>])(\d+(?:\.\d+)?)\s*/\s*10(?!\d|\.\d)[^.\n]{0,25}?training[ _-]?quality", re.I)
 
 
-_SCORE_FIELD = re.compile(r"training[ _-]?quality", re.I)  # every stated score names it
+SCORE_FIELD = re.compile(r"training[ _-]?quality", re.I)  # every stated score names it (bypass.py's score edits too)
 
 
 def _scores(line: int, text: str) -> list[StatedScore]:
     found: dict[tuple[int, float], StatedScore] = {}
-    if not _SCORE_FIELD.search(text):
+    if not SCORE_FIELD.search(text):
         return []
     for offset, row in enumerate(text.split("\n")):
         for pattern in (_SCORE_AFTER, _SCORE_LABEL, _SCORE_BEFORE):

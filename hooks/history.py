@@ -147,7 +147,8 @@ class Work:
     scores: list[str] = field(default_factory=list)  # metadata.json blobs whose training_quality is compared
 
     def shards(self, count: int) -> list[Work]:
-        """Split by content: a task state goes where its analysis goes, so each is parsed once."""
+        """Split by content, one part per worker (some may be empty): a task state goes where its
+        analysis goes, so each is parsed once."""
         parts = [Work() for _ in range(count)]
         for key, (root, blobs) in self.states.items():
             parts[_shard(blobs[1] or blobs[0], count)].states[key] = (root, blobs)
@@ -155,7 +156,7 @@ class Work:
             parts[_shard(new, count)].diffs.append((old, new))
         for blob in self.scores:
             parts[_shard(blob, count)].scores.append(blob)
-        return [part for part in parts if part.states or part.diffs or part.scores]
+        return parts
 
 
 @dataclass
@@ -201,8 +202,9 @@ class Judges:
         if not self.pools:
             self.verdicts.update(judge(self.repo, work, self.policy))
             return
-        for pool, part in zip(self.pools, work.shards(len(self.pools))):
-            self.pending.append(pool.apply_async(_judge_in_worker, (part, self.policy)))
+        for pool, part in zip(self.pools, work.shards(len(self.pools))):  # part i always to worker i
+            if part.states or part.diffs or part.scores:
+                self.pending.append(pool.apply_async(_judge_in_worker, (part, self.policy)))
 
     def results(self) -> Verdicts:
         for answer in self.pending:
