@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from hooks.complexity import Complexity
@@ -121,10 +121,11 @@ def _categorize(title: str, text: str, level: Level | None, stated: str | None, 
         return category, f"the title reads as {label}{_level_note(level, category)}{others}", generous
     default = policy.level_category(level)
     level_reason = f"impact level {level}" if level else "no impact level, the default"
-    body = _kinds(_NOT_THE_FIX.sub("", text))
-    if body:
-        category, label = body[0]
-        generous = max([default, *(c for c, _ in body)], key=GENEROSITY.get)
+    body = _NOT_THE_FIX.sub("", text).lower()
+    first = next((i for i, (_, _, pattern) in enumerate(_KINDS) if pattern.search(body)), None)
+    if first is not None:
+        category, label, _ = _KINDS[first]
+        generous = _most_generous(body, _KINDS[first + 1 :], max(default, category, key=GENEROSITY.get))
         return category, f"the text reads as {label} ({level_reason} -> {default})", generous
     return default, f"the text does not tell; {level_reason} -> {default}", default
 
@@ -256,6 +257,17 @@ def _and(words: list[str]) -> str:
 def _kinds(text: str) -> list[tuple[str, str]]:
     text = text.lower()
     return [(category, label) for category, label, pattern in _KINDS if pattern.search(text)]
+
+
+def _most_generous(text: str, kinds: Sequence[tuple[str, str, re.Pattern[str]]], floor: str) -> str:
+    """The most generous category of `kinds` that the lower-cased text reads as, `floor` at least.
+    A failure's text is long: only the kinds that could raise the floor are looked for."""
+    for category in ("A", "B"):
+        if GENEROSITY[category] <= GENEROSITY[floor]:
+            break
+        if any(pattern.search(text) for c, _, pattern in kinds if c == category):
+            return category
+    return floor
 
 
 def _labels(kinds: list[tuple[str, str]], category: str) -> str:
