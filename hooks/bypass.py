@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from hooks.failures import SCORE_FIELD, Bypass
+from hooks.failures import SCORE_FIELD, Bypass, Caseless
 from hooks.report import shorten
 
 # U+2010..U+2015 hyphens and dashes, minus sign, small/full-width hyphen-minus.
@@ -33,9 +33,10 @@ _FIELD_ASSIGNMENT = re.compile(r"\.training_quality\s*\|?=(?!=)")  # jq '.traini
 _SED_SUBSTITUTE = re.compile(r"\bsed\b.*\bs([/|#,:]).*training_quality")
 _REDIRECT_TO_METADATA = re.compile(r">\s*\S*metadata\.json")
 _NEWLINE = re.compile(r"\r\n|\r|\n")
-# What each check needs on a line (a word before `&&`/`||`/`;`, "commit", "--no-verify", the score
-# field): one scan for these finds the few lines worth reading closely.
-_CANDIDATE = re.compile(rf"[A-Z0-9_][^\S\r\n]*(?:&&|\|\||;)|commit|--no-verify|(?i:{SCORE_FIELD.pattern})")
+# What each check needs on a line (a word before `&&`/`||`/`;`; "commit", "--no-verify" or the score
+# field): two quick scans for these find the few lines worth reading closely.
+_OPERATOR = re.compile(r"[A-Z0-9_][^\S\r\n]*(?:&&|\|\||;)")
+_WORDS = Caseless(rf"commit|--no-verify|{SCORE_FIELD.pattern}")
 # A terminator word, then a shell command: `EOF && jq ...`, `EOF; HUSKY=0 git ...` (not "TL;DR Failures").
 _HEREDOC_TAIL = re.compile(r"^\s*(?P<word>[A-Z][A-Z0-9_]*)\s*(?:&&|\|\||;)\s*(?:[a-z_./$'\"(-]|[A-Z_][A-Z0-9_]*=)")
 
@@ -53,18 +54,32 @@ def lines(text: str) -> list[str]:
 def find(text: str) -> list[Bypass]:
     """Each line's bypass evidence, one entry per line and kind, in line order."""
     folded = fold(text)  # folding keeps every line break: lines stay where they were
-    candidates = [m.start() for m in _CANDIDATE.finditer(folded)]
-    if not candidates:
-        return []
-    starts = [0, *(m.end() for m in _NEWLINE.finditer(folded))]
-    numbered = lines(folded)
+    candidates = [m.start() for pattern in (_OPERATOR, _WORDS) for m in pattern.finditer(folded)]
     found: list[Bypass] = []
-    for number in sorted({bisect.bisect_right(starts, at) for at in candidates}):
-        line = numbered[number - 1]
+    for number, line in _lines_at(folded, sorted(candidates)):
         for kind, at in (("heredoc-tail", _heredoc_tail(line)), ("no-verify", _no_verify(line)), ("score-edit", _score_edit(line))):
             if at is not None:
                 found.append(Bypass(number, kind, shorten(line[at:].strip(), 100)))
     return found
+
+
+def _lines_at(text: str, offsets: list[int]) -> list[tuple[int, str]]:
+    """The numbered lines that hold these (sorted) offsets, each once, in order."""
+    if "\r" in text:  # CR and CRLF break lines too
+        starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
+        numbered = lines(text)
+        return [(n, numbered[n - 1]) for n in sorted({bisect.bisect_right(starts, at) for at in offsets})]
+    picked: list[tuple[int, str]] = []
+    number, counted = 1, 0
+    for at in offsets:
+        start = text.rfind("\n", 0, at) + 1
+        if picked and start == counted:
+            continue  # on the line just picked
+        number += text.count("\n", counted, start)
+        end = text.find("\n", at)
+        picked.append((number, text[start : end if end >= 0 else len(text)]))
+        counted = start
+    return picked
 
 
 def _no_verify(line: str) -> int | None:

@@ -265,10 +265,10 @@ def _outline(units: Sequence[_Unit]) -> _Node:
     return root
 
 
-class _Caseless:
-    """A case-insensitive pattern for the scans that run on every paragraph. Python's re scans
-    lower-cased ASCII text with a lower-case pattern three times as fast as with re.IGNORECASE,
-    and finds the same; other text (where case folding and lower() differ: "ſ", "ı") keeps it."""
+class Caseless:
+    """A case-insensitive pattern (written in lower case) for scans that run on every paragraph.
+    Python's re scans lower-cased ASCII text with it three times as fast as with re.IGNORECASE,
+    and finds the same; other text (where case folding and lower() differ: "ſ", "ı") keeps that."""
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
@@ -525,7 +525,7 @@ def _table_counts(rows: Sequence[_Unit]) -> dict[str, int]:
     return found
 
 
-_LEVEL_NAMED = _Caseless(_LEVEL_WORD)  # what every count holds
+_LEVEL_NAMED = Caseless(_LEVEL_WORD)  # what every count holds
 
 
 def _counts(unit: _Unit) -> tuple[dict[str, int], bool]:
@@ -573,14 +573,14 @@ def _scores(line: int, text: str) -> list[StatedScore]:
     return list(found.values())
 
 
-_COMPETENT = _Caseless(
+_COMPETENT = Caseless(
     r"production[- ](?:ready|grade|quality)|deployment[- ]ready|excellent(?! training)|exemplary|outstanding|exceptional"
     r"|high[- ]quality(?! training)|near[- ]perfect|flawless"
     r"|only (?:\w+ ){0,3}?(?:minor|cosmetic|trivial|small)|(?:minor|cosmetic|trivial) (?:\w+ )?(?:fixes|changes|issues|adjustments|corrections|refinements|tweaks)"
     r"|purely cosmetic|minimal (?:fixes|changes|corrections|issues)|zero (?:\w+ ){0,2}(?:fixes|issues|changes|corrections)"
     r"|no (?:\w+ ){0,2}(?:fixes|changes|corrections) (?:were |was )?(?:needed|required)"
 )
-_MODEL = _Caseless(
+_MODEL = Caseless(
     r"model[_ ]response|\bthe model\b|\bmodel's|\bmodel (?:generated|produced|provided|delivered|created|implemented|demonstrated)"
     r"|\b(?:the|this|original|initial|generated) (?:response|implementation|code|solution|output|template|infrastructure)\b"
 )
