@@ -15,7 +15,7 @@ from hooks.policy import Policy
 from hooks.report import Finding, Severity
 
 if TYPE_CHECKING:
-    from hooks.failures import Analysis
+    from hooks.failures import Analysis, Bypass
     from hooks.metadata import Metadata
     from hooks.rubric import Breakdown, Claimed
     from hooks.schema import Schema
@@ -74,16 +74,17 @@ def check_task(task: TaskFiles, policy: Policy, schema: Schema | None = None) ->
 
 def assess(task: TaskFiles, policy: Policy, schema: Schema | None = None) -> Assessment:
     """Metadata schema, document checks and the rubric's verdict on one task's contents."""
-    from hooks import bypass, complexity, metadata, rubric
+    from hooks import complexity, rubric
 
     findings: list[Finding] = []
     meta_path = task.path(METADATA)
     claimed, meta_bypasses = None, ()
     if task.metadata is not None:
-        meta, problems = metadata.parse(meta_path, task.metadata)
-        findings += problems if meta is None else metadata.validate(meta, schema or _shipped_schema())
+        meta, problems, found = _read_metadata(task.metadata, schema or _shipped_schema())
+        meta = meta and replace(meta, path=meta_path)
+        findings += [replace(f, path=meta_path) for f in problems]
         claimed = _claimed(meta, policy) if meta else None
-        meta_bypasses = tuple((meta_path, b) for b in bypass.find(text(task.metadata)))
+        meta_bypasses = tuple((meta_path, b) for b in found)
     if task.failures is None:
         if claimed is not None:
             findings.append(Finding(meta_path, claimed.line, claimed.col, "TQ300",
@@ -147,6 +148,16 @@ def _read(data: bytes) -> Analysis:
     from hooks import failures
 
     return failures.parse("", text(data))
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_metadata(data: bytes, schema: Schema) -> tuple[Metadata | None, tuple[Finding, ...], tuple[Bypass, ...]]:
+    """Read, validated and scanned once per distinct metadata.json (path left empty): history
+    repeats one in every task state where only the analysis changed."""
+    from hooks import bypass, metadata
+
+    meta, problems = metadata.parse("", data)
+    return meta, tuple(problems if meta is None else metadata.validate(meta, schema)), tuple(bypass.find(text(data)))
 
 
 @functools.cache
