@@ -346,8 +346,10 @@ def _title(text: str) -> str:
     return _DECORATION.sub("", text.lower()).rstrip(" :")
 
 
+@functools.lru_cache(maxsize=8192)
 def _excluded(title: str) -> bool:
-    """Sections that are not failures: strengths, summaries, validation results (unless numbered)."""
+    """Sections that are not failures: strengths, summaries, validation results (unless numbered).
+    Asked of every heading, often twice, and the same headings recur in every version of a document."""
     if _NOT_FAILURES.search(title):
         return True
     return bool(_NOT_FAILURES_UNLESS_NAMED.search(title)) and not _FAILURE_WORDS.search(title) and not _numbered(title)
