@@ -475,10 +475,9 @@ def _heading_level(text: str) -> str | None:
 
 # --- what the document declares and claims ---------------------------------------------------
 
-_COUNT_BEFORE = re.compile(rf"(?<![\w./-])(\d+)\s*(?:x\s*)?{_LEVEL_WORD}(?![\w-]|\s*/\s*[a-z])", re.I)  # not "20 Medium/Low"
-_COUNT_AFTER = re.compile(
-    rf"{_LEVEL_WORD}(?:\s+(?:severity|priority|impact))?(?:\s+(?:{_FAILURE_NOUN}))?\s*(?:[:=]\s*|\(\s*)(\d+)(?![\d./]|\s*%)", re.I
-)
+_QUALIFIED = rf"{_LEVEL_WORD}(?:[\s-]+(?:severity|priority|impact))?"  # "High", "High severity", "high-priority"
+_COUNT_BEFORE = re.compile(rf"(?<![\w./-])(\d+)\s*(?:x\s*)?{_QUALIFIED}(?![\w-]|\s*/\s*[a-z])", re.I)  # not "20 Medium/Low"
+_COUNT_AFTER = re.compile(rf"{_QUALIFIED}(?:\s+(?:{_FAILURE_NOUN}))?\s*(?:[:=]\s*|\(\s*)(\d+)(?![\d./]|\s*%)", re.I)
 _COUNTING = re.compile(rf"\b(?:total|count|breakdown|{_FAILURE_NOUN}|identified|found|by severity)\b", re.I)
 
 

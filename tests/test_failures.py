@@ -220,6 +220,10 @@ def test_stated_scores_are_todays_claims_only(text: str, values: list[float]) ->
         ("Total failures identified: 5 Critical", {"Critical": 5}, False),
         ("The MODEL_RESPONSE contained 9 critical issues that block deployment.", {"Critical": 9}, True),
         ("- **Critical**: 0% test coverage blocks deployment", None, False),  # a percentage, not a count
+        ("It had **3 Critical failures** and **2 High-priority issues**.", {"Critical": 3, "High": 2}, False),
+        ("- **Total High-Severity Issues**: 2 (PostgreSQL version, VPC hardcoding)", {"High": 2}, False),
+        ("The response had 1 high-severity issue in its tests.", {"High": 1}, True),
+        ("Fix the 12 high-level-ish items", None, False),
     ],
 )
 def test_declared_counts_are_counts(text: str, counts: dict[str, int] | None, from_sentence: bool) -> None:
