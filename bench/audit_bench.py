@@ -7,7 +7,8 @@ Clones the bundle into a scratch folder and times, in the same run, `git log -p 
 cache), cold with only the task-state verdicts cached (what the audit costs besides
 `tasks.check_task`), and warm (a re-run). Each as a ratio to the reference, with the child's peak
 memory (resource.getrusage). Then what the audit found: findings by code, and the commits that added
-`--no-verify` text to a task (short id, date, author, task). Figures go in the issue note.
+`--no-verify` text to a task (short id, date, author, task); and what reading the trees behind
+attestation trailers costs (audit --attested-since). Figures go in the issue note.
 """
 from __future__ import annotations
 
@@ -55,6 +56,7 @@ def _bench(history: Path) -> None:
     _report("warm re-run", warm, reference, warm_rss)
     assert again == output, "the warm run reported something else"
     _floor(history, reference)
+    _trees(history)
     _findings(output)
 
 
@@ -117,6 +119,30 @@ def _block_pass(text: str) -> int:
     from hooks.failures import _markdown
 
     return len(_markdown().parse(text))
+
+
+def _trees(history: Path, count: int = 3000) -> None:
+    """What `audit --attested-since` reads for each commit with a Checked trailer: the task files of
+    its tree. The newest `count` commits' trees read together (one `git diff-tree` stream) against
+    one `git ls-tree` per commit (every 30th), and compared."""
+    import time
+
+    from hooks import repo as gitrepo
+    from hooks.tasks import task_root
+
+    repo = gitrepo.open_repo(str(history))
+    commits = [c for c in gitrepo.log(repo, gitrepo.list_commits(repo, all_refs=True)) if not c.is_merge][:count][::-1]
+    start = time.perf_counter()
+    together = dict(gitrepo.trees_blobs(repo, commits, lambda path: task_root(path) is not None))
+    batched = (time.perf_counter() - start) / len(commits)
+    sample = commits[::30]
+    start = time.perf_counter()
+    one_by_one = {c.sha: {p: b for p, b in gitrepo.tree_blobs(repo, c.sha).items() if task_root(p) is not None} for c in sample}
+    single = (time.perf_counter() - start) / len(sample)
+    assert all(together[sha] == blobs for sha, blobs in one_by_one.items()), "trees read together differ"
+    files = sum(map(len, one_by_one.values())) // len(sample)
+    print(f"task files of {len(commits)} commits' trees (~{files} each), read together: {batched * 1000:.2f} ms a commit;"
+          f" one `git ls-tree` per commit: {single * 1000:.1f} ms ({len(sample)} compared, equal)")
 
 
 def _findings(output: str) -> None:

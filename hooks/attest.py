@@ -132,10 +132,8 @@ def changed_roots(paths: Iterable[str]) -> list[str]:
 
 def content_digest(task_blobs: Mapping[str, str], policy: str) -> str:
     """Every task file (path and blob id) a commit holds, under a policy version: what the trailer binds."""
-    digest = hashlib.sha256(f"training-quality {_FORMAT}\0{policy}\0".encode())
-    for path in sorted(p for p in task_blobs if task_root(p) is not None):
-        digest.update(f"{path}\0{task_blobs[path]}\0".encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()[:32]
+    files = "".join(f"{path}\0{task_blobs[path]}\0" for path in sorted(p for p in task_blobs if task_root(p) is not None))
+    return hashlib.sha256(f"training-quality {_FORMAT}\0{policy}\0{files}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 def attest(

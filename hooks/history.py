@@ -265,6 +265,7 @@ class Context:
     asked: set[object] = field(default_factory=set)  # state keys, diffs and blobs sent to `judge`, answered or not
     shallow: frozenset[str] = frozenset()
     attested: frozenset[str] = frozenset()  # commits from the attestation start on (attest.py)
+    attestations: dict[str, Finding] = field(default_factory=dict)  # what their trailers fail to prove
 
     def locate(self, commits: Sequence[Commit]) -> Work:
         """Find, in one batched lookup, the task files each commit left as they were; return what is
@@ -341,6 +342,7 @@ def audit(repo: git.Repo, scope: Scope, policy: Policy, baseline: Baseline | Non
             ctx.verdicts.update(judges.results())
         finally:
             judges.close()
+        ctx.attestations = _verify_attestations(commits, ctx)
         for commit in commits:
             fresh[commit.sha] = [hit for check in COMMIT_CHECKS for hit in check(commit, ctx)]
         # a shallow boundary's diff changes once its parents are fetched: never cached
@@ -463,16 +465,29 @@ def _raised_hits(commit: Commit, ctx: Context) -> list[Hit]:
 
 def _attestation_hits(commit: Commit, ctx: Context) -> list[Hit]:
     """From the attestation start on, a commit that changes a task proves with its trailer that the checks ran."""
-    changes = list(_task_changes(commit))
-    if commit.sha not in ctx.attested or commit.is_merge or not changes or commit.sha in ctx.shallow:
-        return []
-    found = attest.verify_trailer(commit.message, lambda: gitrepo.tree_blobs(ctx.repo, commit.sha),
-                                  _show(changes[0].path))
+    found = ctx.attestations.get(commit.sha)
     if found is None:
         return []
     roots = ",".join(_touched_roots(commit))
     return [Hit(commit.sha, roots, found.code, found.message,
                 Finding(found.path, 1, 1, found.code, f"{_who(commit)}: {found.message}", found.severity))]
+
+
+def _verify_attestations(commits: Sequence[Commit], ctx: Context) -> dict[str, Finding]:
+    """What each commit due a trailer fails to prove (attest.verify_trailer). The trees behind the
+    Checked trailers are read together, oldest first: one git process, not one per commit."""
+    due = [c for c in reversed(commits) if c.sha in ctx.attested and not c.is_merge and c.sha not in ctx.shallow
+           and any(_task_changes(c))]
+    checked = {c.sha for c in due if attest.trailer_values(c.message, attest.CHECKED)}
+    trees = gitrepo.trees_blobs(ctx.repo, [c for c in due if c.sha in checked], lambda path: task_root(path) is not None)
+    found = {}
+    for commit in due:
+        blobs = next(trees)[1] if commit.sha in checked else {}  # in the same order
+        where = _show(next(_task_changes(commit)).path)
+        verdict = attest.verify_trailer(commit.message, lambda blobs=blobs: blobs, where)
+        if verdict is not None:
+            found[commit.sha] = verdict
+    return found
 
 
 # The per-commit checks, in order; one more check is one more entry.

@@ -6,9 +6,10 @@ persistent `cat-file --batch`), and every path or ref reaches git after `--` or
 """
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -51,7 +52,7 @@ def staged_blobs(repo: git.Repo, paths: Sequence[str]) -> dict[str, str]:
 def read_blobs(repo: git.Repo, shas: Iterable[str]) -> dict[str, bytes]:
     """Contents of blobs by id, all through one `git cat-file --batch` (requests pipelined)."""
     wanted = list(dict.fromkeys(shas))
-    with _cat_file(repo, "--batch", [f"{sha}\n".encode() for sha in wanted]) as out:
+    with _fed(repo, "cat_file", ("--batch",), [f"{sha}\n".encode() for sha in wanted]) as out:
         blobs = {}
         for sha in wanted:
             header = out.readline().split()
@@ -63,15 +64,16 @@ def read_blobs(repo: git.Repo, shas: Iterable[str]) -> dict[str, bytes]:
 
 
 @contextlib.contextmanager
-def _cat_file(repo: git.Repo, mode: str, requests: Sequence[bytes]) -> Iterator[BinaryIO]:
-    """A `git cat-file` batch whose requests a thread writes while the caller reads the answers.
+def _fed(repo: git.Repo, command: str, options: Sequence[str], requests: Sequence[bytes]) -> Iterator[BinaryIO]:
+    """A git command reading requests on stdin (`cat-file --batch`, `diff-tree --stdin`), which a
+    thread writes while the caller reads the answers.
 
     Writing everything first could deadlock on full pipes; one round trip per request is slow.
     """
     import subprocess
     import threading
 
-    proc = repo.git.cat_file(mode, as_process=True, istream=subprocess.PIPE)
+    proc = getattr(repo.git, command)(*options, as_process=True, istream=subprocess.PIPE)
 
     def feed() -> None:
         try:
@@ -272,7 +274,7 @@ def blobs_at(repo: git.Repo, queries: Sequence[tuple[str, str]]) -> dict[tuple[s
     answers: dict[tuple[str, str], str | None] = {}
     simple = [q for q in dict.fromkeys(queries) if "\n" not in q[1]]
     requests = [f"{sha}:{path}\n".encode("utf-8", "surrogateescape") for sha, path in simple]
-    with _cat_file(repo, "--batch-check=%(objectname) %(objecttype)", requests) as out:
+    with _fed(repo, "cat_file", ("--batch-check=%(objectname) %(objecttype)",), requests) as out:
         for query in simple:
             words = out.readline().split()
             answers[query] = words[0].decode() if words[-1] == b"blob" else None
@@ -319,6 +321,71 @@ def tree_blobs(repo: git.Repo, commit: str) -> dict[str, str]:
         if mode.startswith("100"):
             blobs[path] = sha
     return blobs
+
+
+def trees_blobs(repo: git.Repo, commits: Sequence[Commit], keep: Callable[[str], bool]) -> Iterator[tuple[str, dict[str, str]]]:
+    """`tree_blobs` of many commits, only the paths `keep` accepts, in the order given (oldest
+    first is cheapest). The first tree is listed whole; every other is an earlier one (its first
+    parent where that came before) plus what differs, all from one streaming `git diff-tree`."""
+    if not commits:
+        return
+    bases, seen = [], {commits[0].sha}
+    for previous, commit in zip(commits, commits[1:]):
+        parent = commit.parents[0] if commit.parents else None
+        bases.append(parent if parent in seen else previous.sha)
+        seen.add(commit.sha)
+    uses = collections.Counter(bases)  # a tree is kept while a later one is read from it
+    first = {path: blob for path, blob in tree_blobs(repo, commits[0].sha).items() if keep(path)}
+    kept = {commits[0].sha: first} if uses[commits[0].sha] else {}
+    yield commits[0].sha, first
+    requests = [f"{c.sha} {base}\n".encode() for c, base in zip(commits[1:], bases)]  # a commit and the parent to diff against
+    with _fed(repo, "diff_tree", _DIFF_TREE, requests) as out:
+        for (commit, base), (sha, changes) in zip(zip(commits[1:], bases), _tree_diffs(out)):
+            if sha != commit.sha:
+                raise ValueError(f"git diff-tree answered for {sha}, not {commit.sha}")
+            blobs = dict(kept[base])
+            for path, mode, blob in changes:
+                if not keep(path):
+                    continue
+                if mode.startswith("100"):
+                    blobs[path] = blob
+                else:  # deleted, or now a symlink or submodule
+                    blobs.pop(path, None)
+            uses[base] -= 1
+            if not uses[base]:
+                del kept[base]
+            if uses[commit.sha]:
+                kept[commit.sha] = blobs
+            yield commit.sha, blobs
+
+
+_DIFF_TREE = ("--stdin", "--always", "-r", "-z", "--raw", "--no-renames", "--no-abbrev", "--no-ext-diff", "--no-textconv")
+
+
+def _tree_diffs(out: BinaryIO) -> Iterator[tuple[str, list[tuple[str, str, str]]]]:
+    """`diff-tree --stdin --always -z --raw` output: each commit id, then (path, new mode, new blob) per change."""
+    tokens = _split_stream(out)
+    sha, changes = None, []
+    for token in tokens:
+        if token.startswith(b":"):
+            _, mode, _, blob, _ = token[1:].decode().split()
+            changes.append((_path(next(tokens)), mode, blob))
+        elif token:
+            if sha is not None:
+                yield sha, changes
+            sha, changes = token.decode().strip(), []
+    if sha is not None:
+        yield sha, changes
+
+
+def _split_stream(out: BinaryIO) -> Iterator[bytes]:
+    """The NUL-separated fields of a stream, read as they come."""
+    pending = b""
+    while chunk := out.read(1 << 16):
+        *fields, pending = (pending + chunk).split(b"\0")
+        yield from fields
+    if pending:
+        yield pending
 
 
 def object_format(repo: git.Repo) -> str:

@@ -59,6 +59,8 @@ def text(data: bytes) -> str:
 
 def task_root(path: str) -> str | None:
     """The task folder a task file belongs to; None for any other file."""
+    if not path.endswith(TASK_FILES):  # most paths: one test
+        return None
     for name in TASK_FILES:
         if path == name:
             return ""

@@ -9,7 +9,7 @@ from hooks import attest
 from hooks import repo as gitrepo
 from hooks.policy import Policy
 from hooks.report import Severity
-from hooks.tasks import TaskFiles
+from hooks.tasks import TaskFiles, task_root
 from tests.conftest import PreCommit, Repo
 
 METADATA = """{
@@ -191,7 +191,8 @@ def two_branches(pre_commit: PreCommit) -> Repo:
     return repo
 
 
-def test_rebase_re_attests_and_an_apply_rebase_is_caught(pre_commit: PreCommit) -> None:
+def test_rebase_re_attests_and_an_apply_rebase_is_caught(
+        pre_commit: PreCommit, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     repo = two_branches(pre_commit)
     repo.git("checkout", "-q", "side")
     repo.git("branch", "side-copy")
@@ -204,12 +205,50 @@ def test_rebase_re_attests_and_an_apply_rebase_is_caught(pre_commit: PreCommit) 
     finding = audit(repo)
     assert finding is not None and finding.code == attest.MISMATCH
 
+    from hooks.cli import main  # the history audit reads every commit's tree in one pass and agrees
+
+    monkeypatch.chdir(repo.path)
+    assert main(["audit", "--attested-since", repo.git("rev-list", "--max-parents=0", "HEAD").stdout.strip()]) == 1
+    out = capsys.readouterr().out
+    assert [line.split(": ")[1].split()[:2] for line in out.splitlines() if ": TQ50" in line] == [["TQ503", "commit"]]
+    assert f"TQ503 commit {repo.head()[:10]}" in out
+
 
 def test_a_merge_is_exempt(pre_commit: PreCommit) -> None:
     repo = two_branches(pre_commit)
     merged = repo.git("merge", "--no-ff", "-m", "merge side", "side", check=False)  # brings a task change
     assert merged.returncode == 0, merged.stdout + merged.stderr
     assert "Training-Quality" not in message(repo)
+
+
+def test_trees_read_together_are_each_commits_own(repo: Repo) -> None:
+    """The audit reads the trees behind many trailers from one `git diff-tree` stream: each must hold
+    exactly what `ls-tree` lists for that commit, across renames, deletions, symlinks, merges and odd paths."""
+    task(repo, root="a/one")
+    task(repo, root="b")
+    repo.commit("two tasks")
+    repo.git("checkout", "-q", "-b", "side")
+    task(repo, root="a/one", note=" (side)")
+    repo.write("c/lib/IDEAL_RESPONSE.md", "ideal\n")
+    repo.commit("side")
+    repo.git("checkout", "-q", "main")
+    repo.git("mv", "b", "moved b")
+    repo.commit("a rename to a path with a space")
+    (repo.path / "a/one/metadata.json").unlink()
+    os.symlink("lib/MODEL_FAILURES.md", repo.path / "a/one/metadata.json")
+    repo.commit("a task file turned into a symlink")
+    repo.git("merge", "-q", "--no-edit", "side")
+    task(repo, root="caf\udce9 \u00e9t\u00e9")  # a folder name that is not UTF-8, and one that is
+    repo.git("rm", "-q", "moved b/metadata.json")
+    repo.commit("odd paths, a deletion")
+    git_repo = gitrepo.open_repo(str(repo.path))
+    commits = list(gitrepo.log(git_repo, gitrepo.list_commits(git_repo, all_refs=True)))
+    is_task = lambda path: task_root(path) is not None  # noqa: E731
+    expected = {c.sha: {p: b for p, b in gitrepo.tree_blobs(git_repo, c.sha).items() if is_task(p)} for c in commits}
+    assert len(set(map(frozenset, (e.items() for e in expected.values())))) == len(commits) == 6
+    assert "caf\udce9 \u00e9t\u00e9/metadata.json" in expected[repo.head()]
+    for order in (commits[::-1], commits, commits[::2], commits[1::2]):
+        assert dict(gitrepo.trees_blobs(git_repo, order, is_task)) == {c.sha: expected[c.sha] for c in order}
 
 
 # --- the record and the trailer, on their own ---
