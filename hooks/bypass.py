@@ -51,13 +51,6 @@ def lines(text: str) -> list[str]:
     return _NEWLINE.split(text)
 
 
-def possible(text: str) -> bool:
-    """Whether any line of the text, or of any part of it, could hold evidence: when not, `find`
-    finds nothing in it nor in any lines taken from it (what each check needs is within a line)."""
-    folded = fold(text)
-    return any(pattern.search(folded) for pattern in (_OPERATOR, _WORDS))
-
-
 def find(text: str) -> list[Bypass]:
     """Each line's bypass evidence, one entry per line and kind, in line order."""
     folded = fold(text)  # folding keeps every line break: lines stay where they were

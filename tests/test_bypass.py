@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from hooks.bypass import find, possible
+from hooks.bypass import find
 
 
 def kinds(text: str) -> list[tuple[int, str]]:
@@ -91,24 +91,3 @@ def test_a_leaked_heredoc_tail_and_everything_on_its_line() -> None:
 )
 def test_capitals_that_are_no_heredoc_tail(line: str) -> None:
     assert kinds(line) == []
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "## 1. Missing encryption\n\nThe bucket was public; fixed by blocking access.\n",
-        "Score: 9/10 \u2014 training value is high\r\nno commands here\n",
-        "",
-    ],
-)
-def test_text_that_cannot_hold_evidence_is_told_apart(text: str) -> None:
-    """The audit skips comparing lines of a new version `possible` rules out: neither the text nor
-    any of its lines, however split, may then hold evidence."""
-    assert not possible(text) and find(text) == []
-    assert all(find(line) == [] for line in text.splitlines())
-
-
-def test_evidence_seen_only_in_a_part_of_the_text_is_still_possible() -> None:
-    text = "notes\u2028EOF && jq '.training_quality = 9' metadata.json > m && git commit -n\n"
-    assert possible(text)
-    assert [b.kind for line in text.splitlines() for b in find(line)] == ["heredoc-tail", "no-verify", "score-edit"]
