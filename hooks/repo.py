@@ -57,7 +57,8 @@ def read_blobs(repo: git.Repo, shas: Iterable[str]) -> dict[str, bytes]:
         for sha in wanted:
             header = out.readline().split()
             if len(header) != 3:
-                raise ValueError(f"no such object: {sha}")
+                raise ConfigError(f"git cannot read object {sha}: the repository is incomplete or damaged (a partial"
+                                  " clone?); fetch what is missing (`git fetch --refetch`) and run again")
             blobs[sha] = out.read(int(header[2]))
             out.read(1)  # the newline after each object
         return blobs
@@ -86,9 +87,13 @@ def _fed(repo: git.Repo, command: str, options: Sequence[str], requests: Sequenc
     writer.start()
     try:
         yield proc.stdout
-    finally:
+    except BaseException:  # the reader stopped early: git may be blocked writing answers nobody reads
+        proc.kill()
         writer.join()
-        proc.wait()
+        proc.proc.wait()
+        raise
+    writer.join()
+    proc.wait()
 
 
 def read_staged(repo: git.Repo, paths: Sequence[str]) -> dict[str, bytes]:

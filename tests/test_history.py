@@ -4,12 +4,14 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from hooks.cli import main
+from hooks.report import ConfigError
 from tests.conftest import PreCommit, Repo, git
 
 META = """{
@@ -349,3 +351,26 @@ def test_the_log_record_carries_the_full_message_with_its_trailers(repo: Repo) -
     assert record.message.startswith("subject\n\nbody: not a trailer\n")
     assert record.message.rstrip("\n").endswith("\n\nTraining-Quality-Checked: 0123abcd\nSigned-off-by: A <a@b>")
     assert {c.path for c in record.changes} == {"task/metadata.json", "task/lib/MODEL_FAILURES.md"}
+
+
+def test_a_read_that_stops_early_does_not_hang(repo: Repo) -> None:
+    """An object git cannot give stops the batched read mid-stream; git, still writing the rest
+    (far more than a pipe holds), is stopped, not waited for."""
+    from hooks import repo as gitrepo
+
+    for n in range(200):
+        repo.write(f"blobs/{n}.txt", f"line {n}\n" * 500)
+    commit(repo, "blobs")
+    shas = [line.split()[2] for line in repo.git("ls-tree", "-r", "HEAD").stdout.splitlines()]
+    errors: list[str] = []
+
+    def read() -> None:
+        try:
+            gitrepo.read_blobs(gitrepo.open_repo(str(repo.path)), ["0" * 40, *shas])
+        except ConfigError as exc:  # exit 2, with what to do
+            errors.append(exc.message)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(30)
+    assert not reader.is_alive() and len(errors) == 1 and errors[0].startswith(f"git cannot read object {'0' * 40}")
