@@ -262,7 +262,7 @@ def _kinds(text: str) -> list[tuple[str, str]]:
 def _most_generous(text: str, kinds: Sequence[tuple[str, str, re.Pattern[str]]], floor: str) -> str:
     """The most generous category of `kinds` that the lower-cased text reads as, `floor` at least.
     A failure's text is long: only the kinds that could raise the floor are looked for."""
-    for category in ("A", "B"):
+    for category in sorted(GENEROSITY, key=GENEROSITY.get, reverse=True):
         if GENEROSITY[category] <= GENEROSITY[floor]:
             break
         if any(pattern.search(text) for c, _, pattern in kinds if c == category):
