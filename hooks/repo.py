@@ -221,13 +221,7 @@ def _log(repo: git.Repo, shas: Sequence[str], flags: Sequence[str]) -> Iterator[
     )
     proc.stdin.write(("\n".join(shas) + "\n").encode())
     proc.stdin.close()
-    pending = b""
-    while chunk := proc.stdout.read(1 << 16):
-        records = (pending + chunk).split(start)
-        pending = records.pop()
-        yield from (_record(r, end) for r in records if r)
-    if pending:
-        yield _record(pending, end)
+    yield from (_record(r, end) for r in _split_stream(proc.stdout, start) if r)
     proc.wait()
 
 
@@ -369,7 +363,7 @@ _DIFF_TREE = ("--stdin", "--always", "-r", "-z", "--raw", "--no-renames", "--no-
 
 def _tree_diffs(out: BinaryIO) -> Iterator[tuple[str, list[tuple[str, str, str]]]]:
     """`diff-tree --stdin --always -z --raw` output: each commit id, then (path, new mode, new blob) per change."""
-    tokens = _split_stream(out)
+    tokens = _split_stream(out, b"\0")
     sha, changes = None, []
     for token in tokens:
         if token.startswith(b":"):
@@ -383,12 +377,12 @@ def _tree_diffs(out: BinaryIO) -> Iterator[tuple[str, list[tuple[str, str, str]]
         yield sha, changes
 
 
-def _split_stream(out: BinaryIO) -> Iterator[bytes]:
-    """The NUL-separated fields of a stream, read as they come."""
+def _split_stream(out: BinaryIO, separator: bytes) -> Iterator[bytes]:
+    """The parts of a stream between separators, read as they come (the last only if not empty)."""
     pending = b""
     while chunk := out.read(1 << 16):
-        *fields, pending = (pending + chunk).split(b"\0")
-        yield from fields
+        *parts, pending = (pending + chunk).split(separator)
+        yield from parts
     if pending:
         yield pending
 
