@@ -6,8 +6,8 @@ described by schemas/model-failures.schema.json. Lines are 1-based lines of the 
 """
 from __future__ import annotations
 
+import bisect
 import functools
-
 import itertools
 import re
 from collections.abc import Iterator, Sequence
@@ -95,7 +95,7 @@ class Analysis:
 # a list inside a failures section. Everything below works on plain text with 1-based lines.
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a document makes thousands, and frozen ones cost twice as much to make
 class _Unit:
     """One block of readable text: a heading, a paragraph or a table row."""
 
@@ -107,7 +107,7 @@ class _Unit:
     cells: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Item:
     """A list item: its first line, last line and nesting depth."""
 
@@ -190,12 +190,31 @@ def _read_blocks(tokens: Sequence[Any], offset: int = 0) -> tuple[list[_Unit], l
     row_line = 0
     for token in tokens:
         kind = token.type
+        if kind not in _READ:
+            continue
         if kind == "blockquote_open":
             quoted += 1
         elif kind == "blockquote_close":
             quoted -= 1
         elif quoted:
             continue
+        elif kind == "inline":
+            if not token.map:
+                continue
+            text, line = _plain(token.content), token.map[0] + 1 + offset
+            if row_line and line == row_line and not heading:
+                row.append(text)
+            elif heading:
+                units.append(_Unit("heading", line, text, level=heading))
+            elif block_stack:
+                units.append(_Unit("para", line, text, block=block_stack[-1]))
+            else:
+                title, _, rest = text.partition("\n")
+                if (token.content.startswith("**") and _numbered(_title(title))) or _PSEUDO_HEADING.match(title):
+                    units.append(_Unit("heading", line, title, level=7))
+                    text, line = rest, line + 1
+                if text:
+                    units.append(_Unit("para", line, text))
         elif kind in ("bullet_list_open", "ordered_list_open", "table_open"):
             depth += kind != "table_open"
             if not block_stack:
@@ -212,26 +231,17 @@ def _read_blocks(tokens: Sequence[Any], offset: int = 0) -> tuple[list[_Unit], l
             row, row_line = [], token.map[0] + 1 + offset
         elif kind == "tr_close":
             units.append(_Unit("row", row_line, " | ".join(row), block=block_stack[-1] if block_stack else 0, cells=tuple(row)))
-        elif kind == "inline" and token.map:
-            text, line = _plain(token.content), token.map[0] + 1 + offset
-            if row_line and line == row_line and not heading:
-                row.append(text)
-            elif heading:
-                units.append(_Unit("heading", line, text, level=heading))
-            elif block_stack:
-                units.append(_Unit("para", line, text, block=block_stack[-1]))
-            else:
-                title, _, rest = text.partition("\n")
-                if (token.content.startswith("**") and _numbered(_title(title))) or _PSEUDO_HEADING.match(title):
-                    units.append(_Unit("heading", line, title, level=7))
-                    text, line = rest, line + 1
-                if text:
-                    units.append(_Unit("para", line, text))
         elif kind == "heading_close":
             heading = 0
         if kind == "table_close":
             row_line = 0
     return units, items
+
+
+# The tokens _read_blocks acts on; paragraphs' own open and close, fences, HTML and cells pass by.
+_READ = frozenset({"blockquote_open", "blockquote_close", "inline", "bullet_list_open", "ordered_list_open", "table_open",
+                   "bullet_list_close", "ordered_list_close", "table_close", "list_item_open", "heading_open", "heading_close",
+                   "tr_open", "tr_close"})
 
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -543,8 +553,10 @@ def _counts(unit: _Unit) -> tuple[dict[str, int], bool]:
     level counted in a sentence ("contained 9 critical issues"), not a list, a label ("Critical:
     2", "Total: 5 Critical") or several levels together."""
     found: dict[str, int] = {}
+    if unit.kind == "heading":
+        return found, False
     lines = unit.text.split("\n", 3)[:3]
-    if unit.kind == "heading" or not any(map(_LEVEL_NAMED.search, lines)):
+    if not _LEVEL_NAMED.search("\n".join(lines) if len(lines) > 1 else lines[0]):  # no level spans a line
         return found, False
     sentence = not unit.block
     for line in lines:
@@ -611,15 +623,18 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(\[])")
 def _claims(root: _Node, units: Sequence[_Unit]) -> Iterator[Claim]:
     """Sentences that call the MODEL_RESPONSE competent; those about the IDEAL_RESPONSE are not."""
     about = _section_subjects(root, units)
-    for i, unit in enumerate(units):
-        if unit.kind != "para" or about[i] == "ideal":
-            continue
+    paras = [(i, u) for i, u in enumerate(units) if u.kind == "para" and about[i] != "ideal"]
+    starts = list(itertools.accumulate((len(u.text) + 1 for _, u in paras), initial=0))
+    # Every claimed sentence has a competence word: one scan over the paragraphs finds the few that
+    # hold one (no match spans a line, so each match lies in one paragraph).
+    found = _COMPETENT.finditer("\n".join(u.text for _, u in paras))
+    for i, unit in [paras[k] for k in dict.fromkeys(bisect.bisect_right(starts, m.start()) - 1 for m in found)]:
         label = _LABEL.match(unit.text)
         if label and _IDEAL.search(label.group(1)):
             continue
         model_label = bool(label and _MODEL.search(label.group(1))) or about[i] == "model"
-        if not _COMPETENT.search(unit.text) or not (model_label or _MODEL.search(unit.text)):
-            continue  # what every claimed sentence needs, looked for once in the paragraph (the rarer first)
+        if not (model_label or _MODEL.search(unit.text)):
+            continue
         for offset, sentence in _sentences(unit.text):
             if _claimed(sentence, model_label):
                 yield Claim(unit.line + offset, shorten(sentence.replace("\n", " ").strip(), 200))

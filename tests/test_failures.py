@@ -262,3 +262,13 @@ def test_caseless_scans_find_what_ignorecase_finds_for_every_character() -> None
         found = score.search(text)
         assert found is not None and found.start() == 2, text
     assert score.search("training quality") and not score.search("training  quality")
+
+
+def test_scans_over_joined_lines_need_patterns_that_never_match_a_line_break() -> None:
+    """Claims and counts scan several paragraphs or lines joined by "\\n" at once, and place each match
+    in the one line it lies in: a pattern able to match a line break (\\s, \\W, [^...], .) would
+    break that."""
+    from hooks.failures import _COMPETENT, _LEVEL_NAMED
+
+    for scan in (_COMPETENT, _LEVEL_NAMED):
+        assert not re.search(r"\\[sSWD]|\[\^|(?<!\\)\.", scan.pattern), scan.pattern
