@@ -244,21 +244,48 @@ _READ = frozenset({"blockquote_open", "blockquote_close", "inline", "bullet_list
                    "tr_open", "tr_close"})
 
 
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"\*\*|__|[*`]|~~")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def _plain(markdown: str) -> str:
     """Inline markdown as a reader sees it: no emphasis marks, links as their text, no comments."""
-    text = _COMMENT.sub("", markdown) if "<!--" in markdown else markdown
-    text = _LINK.sub(r"\1", text) if "](" in text else text
+    text = _uncomment(markdown) if "<!--" in markdown else markdown
+    text = _unlink(text) if "](" in text else text
     text = _EMPHASIS.sub("", text)
     text = _ESCAPE.sub(r"\1", text) if "\\" in text else text  # backslash escapes: "1\\." is "1."
     if "\n" not in text:
         return " ".join(text.split())
     return "\n".join(" ".join(line.split()) for line in text.split("\n"))
+
+
+# Comments and links are taken out by hand, in one pass: as patterns (`<!--.*?-->`,
+# `!?\[([^\]]*)\]\([^)]*\)`) every unclosed one scans to the end of the text, quadratic time on a
+# paragraph of them.
+
+
+def _uncomment(text: str) -> str:
+    """Without `<!-- ... -->` comments (an unclosed one stays)."""
+    kept, at = [], 0
+    while (start := text.find("<!--", at)) >= 0 and (end := text.find("-->", start + 4)) >= 0:
+        kept.append(text[at:start])
+        at = end + 3
+    return "".join(kept) + text[at:]
+
+
+def _unlink(text: str) -> str:
+    """Links and images `[text](target)` as their text."""
+    kept, at, pos = [], 0, 0
+    while (opening := text.find("[", pos)) >= 0 and (closing := text.find("]", opening + 1)) >= 0:
+        if not text.startswith("(", closing + 1):
+            pos = closing + 1  # no "[" before this "]" opens a link
+            continue
+        end = text.find(")", closing + 2)
+        if end < 0:
+            break  # no link closes after this
+        kept += [text[at : opening - 1 if opening > at and text[opening - 1] == "!" else opening], text[opening + 1 : closing]]
+        at = pos = end + 1
+    return "".join(kept) + text[at:]
 
 
 def _outline(units: Sequence[_Unit]) -> _Node:
@@ -341,20 +368,20 @@ _NUMBERED = re.compile(
     r"|correction|improvement|enhancement|defect|flaw|fault|case)\s*[-#:]?\s*\d+\b)"
 )
 _FIELD = re.compile(
-    rf"^\W*(?:(?:impact|severity|priority|risk)[ _]level|severity|priority|criticality)\W*?\s*[:：=|-]\s*\W*(?:very\s+)?{_LEVEL_WORD}\b"
-    rf"|^\W*impact\W*?\s*[:：=|]\s*\W*{_LEVEL_WORD}(?=\s*(?:$|[^\w\s]|(?:severity|priority|impact|risk)\b))",
+    rf"^[^\w\n]*(?:(?:impact|severity|priority|risk)[ _]level|severity|priority|criticality)\W*?\s*[:：=|-]\s*\W*(?:very\s+)?{_LEVEL_WORD}\b"
+    rf"|^[^\w\n]*impact\W*?\s*[:：=|]\s*\W*{_LEVEL_WORD}(?=\s*(?:$|[^\w\s]|(?:severity|priority|impact|risk)\b))",
     re.I | re.M,
 )
 _AS_LABEL = rf"(?=\s*(?:$|[:|/\-–—)\]]|(?:severity|priority|impact|risk|{_FAILURE_NOUN})\b))"
 _TAG = re.compile(
-    rf"[\[(]\s*(?:severity|impact|priority)?\s*:?\s*{_LEVEL_WORD}\b"
+    rf"[\[(]\s*(?:(?:severity|impact|priority)\s*)?(?::\s*)?{_LEVEL_WORD}\b"  # each space one way: no cubic backtracking
     rf"|(?:severity|impact level|priority)\s*[:=-]?\s*{_LEVEL_WORD}\b"
     rf"|^(?:\W*\d+[.):]?\s*)?(?:[^\w\s]+\s*)?{_LEVEL_WORD}{_AS_LABEL}",
     re.I,
 )
 _HEADING_LEVEL = re.compile(rf"\b{_LEVEL_WORD}{_AS_LABEL}", re.I)
 _CATEGORY = re.compile(r"\b(?i:category)\s*[:=]?\s*\(?([ABC])(?![\w])")
-_CATEGORY_FIELD = re.compile(r"^\W*(?i:category)\W*?\s*[:=]\s*\W*([ABC])(?![\w])", re.M)
+_CATEGORY_FIELD = re.compile(r"^[^\w\n]*(?i:category)\W*?\s*[:=]\s*\W*([ABC])(?![\w])", re.M)
 
 
 _DECORATION = re.compile(r"^[^\w#]+")

@@ -62,7 +62,7 @@ _BLOCKERS: dict[str, re.Pattern[str]] = {
 }
 
 # Lines about impact, cost, root cause or references describe consequences, not the fix.
-_NOT_THE_FIX = re.compile(r"^\W*[\w/ -]{0,40}\b(?:impact|root cause|reference|severity|level|priority)\b[^:\n]{0,20}:.*$",
+_NOT_THE_FIX = re.compile(r"^[^\w\n]*[\w/ -]{0,40}\b(?:impact|root cause|reference|severity|level|priority)\b[^:\n]{0,20}:.*$",
                           re.IGNORECASE | re.MULTILINE)
 
 

@@ -91,3 +91,10 @@ def test_a_leaked_heredoc_tail_and_everything_on_its_line() -> None:
 )
 def test_capitals_that_are_no_heredoc_tail(line: str) -> None:
     assert kinds(line) == []
+
+
+def test_options_before_commit_and_sed_commands_are_still_read() -> None:
+    assert kinds("git -c core.hooksPath=/dev/null --no-pager -C task commit -n -m x") == [(1, "no-verify")]
+    assert kinds("git --a --b commitment") == []
+    assert kinds("cd t && sed -i 's/\"training_quality\": 7/\"training_quality\": 9/' metadata.json") == [(1, "score-edit")]
+    assert kinds("training_quality stays; sed -n p notes.txt") == []

@@ -272,3 +272,22 @@ def test_scans_over_joined_lines_need_patterns_that_never_match_a_line_break() -
 
     for scan in (_COMPETENT, _LEVEL_NAMED):
         assert not re.search(r"\\[sSWD]|\[\^|(?<!\\)\.", scan.pattern), scan.pattern
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "git " + "--opt " * 60 + "commitment",  # options before no `commit`: exponential backtracking once
+        "training_quality " + "sed s/ " * 20_000,  # cubic once
+        "see <!-- " * 60_000,  # unclosed comments: quadratic once
+        "[a](" * 80_000,  # unclosed links
+        "".join("[" * 100 + "](\n" for _ in range(4_000)),
+    ],
+)
+def test_the_hook_reads_pathological_lines_in_linear_time(tmp_path: Path, paragraph: str) -> None:
+    """Each of these kept the hook busy for minutes or longer; the timeout only guards against a hang."""
+    path = tmp_path / "lib" / "MODEL_FAILURES.md"
+    path.parent.mkdir()
+    path.write_text(f"# Model Failures\n\n## High\n\n### 1. Missing alarm\n\n**Impact Level**: High\n\n{paragraph}\n")
+    done = subprocess.run([sys.executable, "-m", "hooks", "check-model-failures", str(path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
