@@ -8,6 +8,7 @@ records a line for each JSON path.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from dataclasses import dataclass, field
 from json.decoder import JSONDecodeError, scanstring
@@ -96,9 +97,7 @@ class _Parser:
             return self.string(pos + 1)
         number = _NUMBER.match(text, pos)
         if number:
-            literal = number.group()
-            is_float = number.group(1) or number.group(2)
-            return (float(literal) if is_float else int(literal)), number.end()
+            return self.number(number), number.end()
         for word, constant in _CONSTANTS.items():
             if text.startswith(word, pos):
                 return constant, pos + len(word)
@@ -109,6 +108,21 @@ class _Parser:
             self.fail("syntax", "unexpected end of file, a value was expected", pos)
         self.fail("syntax", f"unexpected character {char!r}, a value was expected", pos)
         raise AssertionError("unreachable")
+
+    def number(self, number: re.Match[str]) -> int | float:
+        """The number, or a JSONError for one Python cannot hold (1e999 is infinity; an integer of
+        thousands of digits is refused by int())."""
+        literal = number.group()
+        if number.group(1) or number.group(2):
+            value = float(literal)
+            if math.isinf(value):
+                self.fail("nonfinite", f"{literal[:20]}{'...' if len(literal) > 20 else ''} is out of range: it reads as infinity", number.start())
+            return value
+        try:
+            return int(literal)
+        except ValueError:
+            self.fail("syntax", f"an integer of {len(literal)} digits is too long to read", number.start())
+            raise AssertionError("unreachable") from None
 
     def string(self, pos: int) -> tuple[str, int]:
         try:

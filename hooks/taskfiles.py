@@ -45,9 +45,14 @@ def from_index(filenames: Sequence[str]) -> tuple[str, list[TaskFiles]]:
 
 
 def from_disk(filenames: Iterable[str]) -> list[TaskFiles]:
-    """Each task the filenames belong to, every file of it read from the working tree."""
+    """Each task the filenames belong to, every file of it read from the working tree; a task with
+    none of its files there is a usage error (a mistyped path must not pass as a clean task)."""
     roots = dict.fromkeys(root for root in map(task_root, map(_posix, filenames)) if root is not None)
-    return [TaskFiles(root, *(_read(join(root, name)) for name in TASK_FILES)) for root in roots]
+    found = [TaskFiles(root, *(_read(join(root, name)) for name in TASK_FILES)) for root in roots]
+    for task in found:
+        if task.metadata is None and task.failures is None and task.ideal is None:
+            raise ConfigError(f"no task here: none of {', '.join(TASK_FILES)} exists", task.root or ".")
+    return found
 
 
 def config_top(path: str) -> str:

@@ -22,6 +22,8 @@ def test_positions_of_nested_values() -> None:
         ('{"a": 01}', "syntax", 1),
         ("", "syntax", 1),
         ("[" * 100_000, "syntax", 1),
+        ('{"a":\n -1e999}', "nonfinite", 2),  # no float holds it: infinity
+        ('{"a": 1' + "0" * 5000 + "}", "syntax", 1),  # more digits than int() reads
     ],
 )
 def test_refusals(text: str, code: str, line: int) -> None:

@@ -126,3 +126,21 @@ def test_commit_refused_or_accepted_by_the_real_pre_commit(pre_commit: PreCommit
     assert only_metadata.returncode == 1
     assert "training_quality 8 is above 6" in only_metadata.stdout + only_metadata.stderr
     assert repo.git("log", "--format=%s").stdout.strip() == "a score the analysis supports"
+
+
+@pytest.mark.parametrize("value, code", [("1e999", "TQ103"), ("9" * 5000, "TQ101")])
+def test_a_score_no_number_type_holds_is_a_finding_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str], value: str, code: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    put(tmp_path, FORMATTING, score=9)
+    meta = tmp_path / "task" / "metadata.json"
+    meta.write_text(meta.read_text().replace('"training_quality": 9', f'"training_quality": {value}'))
+    assert hook("task/metadata.json") == 1
+    assert re.search(rf"^task/metadata\.json:10:23: {code} not strict JSON: ", capsys.readouterr().out, re.M)
+
+
+def test_a_task_that_is_not_there_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert hook("tsak/metadata.json") == 2  # mistyped: no clean pass
+    assert "tsak: error: no task here: none of metadata.json, lib/MODEL_FAILURES.md, lib/IDEAL_RESPONSE.md exists" in capsys.readouterr().err
