@@ -583,7 +583,7 @@ def _counts(unit: _Unit) -> tuple[dict[str, int], bool]:
     if unit.kind == "heading":
         return found, False
     lines = unit.text.split("\n", 3)[:3]
-    if not _LEVEL_NAMED.search("\n".join(lines) if len(lines) > 1 else lines[0]):  # no level spans a line
+    if not _LEVEL_NAMED.search("\n".join(lines)):  # the first three lines in one scan: no level spans a line
         return found, False
     sentence = not unit.block
     for line in lines:

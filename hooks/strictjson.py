@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from json.decoder import JSONDecodeError, scanstring
 from typing import Any
 
+from hooks.report import shorten
+
 Path = tuple[str | int, ...]
 
 _WS = re.compile(r"[ \t\n\r]*")
@@ -116,7 +118,7 @@ class _Parser:
         if number.group(1) or number.group(2):
             value = float(literal)
             if math.isinf(value):
-                self.fail("nonfinite", f"{literal[:20]}{'...' if len(literal) > 20 else ''} is out of range: it reads as infinity", number.start())
+                self.fail("nonfinite", f"{shorten(literal, 20)} is out of range: it reads as infinity", number.start())
             return value
         try:
             return int(literal)
