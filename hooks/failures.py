@@ -132,12 +132,12 @@ def parse(path: str, text: str) -> Analysis:
     from hooks import bypass
 
     bypasses = tuple(bypass.find(text))
-    lines = bypass.lines(text)
     tail_at = next((b.line for b in bypasses if b.kind == "heredoc-tail"), 0)
-    if tail_at:  # what follows `EOF && ...` is shell, then other tasks' documents
-        lines = lines[: tail_at - 1]
+    # What follows `EOF && ...` is shell, then other tasks' documents. (markdown-it ends lines at
+    # CR, CRLF and LF, as bypass.lines does.)
+    source = "\n".join(bypass.lines(text)[: tail_at - 1]) if tail_at else text
     md = _markdown()
-    tokens, offset = md.parse("\n".join(lines)), 0
+    tokens, offset = md.parse(source), 0
     if len(tokens) == 1 and tokens[0].type == "fence" and tokens[0].info.strip().lower() in ("markdown", "md"):
         tokens, offset = md.parse(tokens[0].content), tokens[0].map[0] + 1  # a whole document pasted in a fence
     units, items = _read_blocks(tokens, offset)

@@ -291,3 +291,10 @@ def test_the_hook_reads_pathological_lines_in_linear_time(tmp_path: Path, paragr
     path.write_text(f"# Model Failures\n\n## High\n\n### 1. Missing alarm\n\n**Impact Level**: High\n\n{paragraph}\n")
     done = subprocess.run([sys.executable, "-m", "hooks", "check-model-failures", str(path)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_cr_and_crlf_end_lines_as_lf_does() -> None:
+    text = "# Model Failures\n\n## Critical\n\n### 1. Open bucket\n\n**Impact Level**: High\n\nScored 9/10 training quality.\n"
+    read = parse("MODEL_FAILURES.md", text)
+    assert [(f.line, f.level) for f in read.failures] == [(5, "High")] and [s.line for s in read.scores] == [9]
+    assert parse("MODEL_FAILURES.md", text.replace("\n", "\r\n")) == read == parse("MODEL_FAILURES.md", text.replace("\n", "\r"))
