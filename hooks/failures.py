@@ -651,11 +651,7 @@ def _claims(root: _Node, units: Sequence[_Unit]) -> Iterator[Claim]:
     """Sentences that call the MODEL_RESPONSE competent; those about the IDEAL_RESPONSE are not."""
     about = _section_subjects(root, units)
     paras = [(i, u) for i, u in enumerate(units) if u.kind == "para" and about[i] != "ideal"]
-    starts = list(itertools.accumulate((len(u.text) + 1 for _, u in paras), initial=0))
-    # Every claimed sentence has a competence word: one scan over the paragraphs finds the few that
-    # hold one (no match spans a line, so each match lies in one paragraph).
-    found = _COMPETENT.finditer("\n".join(u.text for _, u in paras))
-    for i, unit in [paras[k] for k in dict.fromkeys(bisect.bisect_right(starts, m.start()) - 1 for m in found)]:
+    for i, unit in _holding(_COMPETENT, paras):  # every claimed sentence has a competence word
         label = _LABEL.match(unit.text)
         if label and _IDEAL.search(label.group(1)):
             continue
@@ -665,6 +661,14 @@ def _claims(root: _Node, units: Sequence[_Unit]) -> Iterator[Claim]:
         for offset, sentence in _sentences(unit.text):
             if _claimed(sentence, model_label):
                 yield Claim(unit.line + offset, shorten(sentence.replace("\n", " ").strip(), 200))
+
+
+def _holding(scan: Caseless, units: Sequence[tuple[int, _Unit]]) -> list[tuple[int, _Unit]]:
+    """The units `scan` matches in, found by one scan of their texts joined: far cheaper than a scan
+    each. Its pattern never matches a line break, so each match lies in one unit."""
+    starts = list(itertools.accumulate((len(u.text) + 1 for _, u in units), initial=0))
+    found = scan.finditer("\n".join(u.text for _, u in units))
+    return [units[k] for k in dict.fromkeys(bisect.bisect_right(starts, m.start()) - 1 for m in found)]
 
 
 def _section_subjects(root: _Node, units: Sequence[_Unit]) -> list[str]:
