@@ -116,6 +116,8 @@ def local_scope(repo: git.Repo) -> Scope:
 
 def manual_scope(repo: git.Repo, *, all_refs: bool, since: str | None, range_: str | None) -> Scope:
     """`--all`, `--since DATE`, `--range A..B` by hand (they combine); none of them: the local scope."""
+    if since:
+        gitrepo.check_date(repo, since, "--since")
     if range_:
         if "..." in range_:
             raise ConfigError(f"--range takes A..B (commits in B not in A), not a symmetric difference: {range_!r}")
@@ -363,6 +365,7 @@ def _attested_era(repo: git.Repo, scope: Scope, start: str) -> set[str]:
     try:
         sha = gitrepo.resolve_commit(repo, start)
     except ConfigError:  # not a commit: a date in git's formats
+        gitrepo.check_date(repo, start, "--attested-since")
         return set(gitrepo.list_commits(repo, scope.tips, scope.exclude, all_refs=scope.all_refs,
                                         not_on_remote=scope.not_on_remote, since=start))
     return set(gitrepo.list_commits(repo, scope.tips, (*scope.exclude, *gitrepo.parents(repo, sha)),

@@ -152,6 +152,15 @@ def resolve_commit(repo: git.Repo, rev: str) -> str:
         raise ConfigError(f"not a commit: {rev!r}") from None
 
 
+def check_date(repo: git.Repo, date: str, option: str) -> None:
+    """A usage error where git reads `date` as now: it reads any text it cannot parse ("yesterdy",
+    "zzz") so, which would leave every commit out without a word."""
+    cutoff, now = (line.rpartition("=")[2] for line in repo.git.rev_parse(f"--since={date}", "--since=now").split())
+    if cutoff == now:
+        raise ConfigError(f"git reads {date!r} as the date now, as it reads any text that is no date it knows, so no"
+                          " commit would count: give a date such as 2025-01-01 or '2 weeks ago'", option)
+
+
 def head_commit(repo: git.Repo) -> str | None:
     """The commit HEAD points at (detached or not); None in a repository with no commits yet."""
     import git

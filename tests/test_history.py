@@ -253,6 +253,9 @@ def test_since_and_range_by_hand(leaked: Leaked, run: Run) -> None:
     assert code == 1 and bad[:10] in out
     code, _, err = run(repo, "audit", "--range", "main...HEAD")
     assert code == 2 and "symmetric" in err
+    for option in ("--since", "--attested-since"):  # git reads a date it cannot parse as now: nothing would count
+        code, out, err = run(repo, "audit", option, "yesterdy")
+        assert (code, out) == (2, "") and f"{option}: error: git reads 'yesterdy' as the date now" in err
 
 
 def test_the_baseline_round_trip(leaked: Leaked, run: Run) -> None:
