@@ -153,8 +153,8 @@ def resolve_commit(repo: git.Repo, rev: str) -> str:
 
 
 def check_date(repo: git.Repo, date: str, option: str) -> None:
-    """A usage error where git reads `date` as now: it reads any text it cannot parse ("yesterdy",
-    "zzz") so, which would leave every commit out without a word."""
+    """A usage error where git reads `date` as now, as it reads any text it cannot parse ("yesterdy",
+    "zzz"): such a date would leave every commit out without a word."""
     cutoff, now = (line.rpartition("=")[2] for line in repo.git.rev_parse(f"--since={date}", "--since=now").split())
     if cutoff == now:
         raise ConfigError(f"git reads {date!r} as the date now, as it reads any text that is no date it knows, so no"
@@ -387,13 +387,18 @@ def _tree_diffs(out: BinaryIO) -> Iterator[tuple[str, list[tuple[str, str, str]]
 
 
 def _split_stream(out: BinaryIO, separator: bytes) -> Iterator[bytes]:
-    """The parts of a stream between separators, read as they come (the last only if not empty)."""
-    pending = b""
+    """The parts of a stream between separators, read as they come (the last only if not empty).
+    A part longer than a chunk (a commit with thousands of files) grows in place, and is split once."""
+    pending = bytearray()
     while chunk := out.read(1 << 16):
-        *parts, pending = (pending + chunk).split(separator)
-        yield from parts
+        searched = max(0, len(pending) - len(separator) + 1)  # a separator may straddle the chunks
+        pending += chunk
+        if pending.find(separator, searched) >= 0:
+            *parts, rest = bytes(pending).split(separator)
+            yield from parts
+            pending = bytearray(rest)
     if pending:
-        yield pending
+        yield bytes(pending)
 
 
 def object_format(repo: git.Repo) -> str:
