@@ -76,6 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C: stop quietly, with the shell's exit code for it
         print("training-quality: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader stopped early (`audit --all | head`): stop quietly, as SIGPIPE would
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
+        return 141
 
 
 def _schema_option(parser: argparse.ArgumentParser) -> None:

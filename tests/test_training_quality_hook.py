@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -144,3 +146,13 @@ def test_a_task_that_is_not_there_is_a_usage_error(tmp_path: Path, monkeypatch: 
     monkeypatch.chdir(tmp_path)
     assert hook("tsak/metadata.json") == 2  # mistyped: no clean pass
     assert "tsak: error: no task here: none of metadata.json, lib/MODEL_FAILURES.md, lib/IDEAL_RESPONSE.md exists" in capsys.readouterr().err
+
+
+def test_a_reader_that_stops_early_ends_the_output_quietly() -> None:
+    """`training-quality check ... | head -1`: the closed pipe ends the run without a traceback."""
+    proc = subprocess.Popen([sys.executable, "-m", "hooks", "check", str(CASES / "negative")], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # no reader: the first line written meets a broken pipe
+    err = proc.stderr.read().decode()
+    assert (proc.wait(), err) == (141, "")
