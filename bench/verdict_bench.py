@@ -22,7 +22,7 @@ from pathlib import Path
 from hooks.policy import DEFAULT
 from hooks.report import Severity
 from hooks.taskfiles import from_disk
-from hooks.tasks import FAILURES, METADATA, assess
+from hooks.tasks import FAILURES, IDEAL, METADATA, assess
 
 PROJECT = Path(__file__).resolve().parent.parent
 RUNS = 11
@@ -30,6 +30,8 @@ RUNS = 11
 
 def main() -> None:
     corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else PROJECT.parent / "shared" / "corpus"
+    if not corpus.is_dir():
+        raise SystemExit(f"no corpus at {corpus}")
     names = [os.path.join(root, name) for root, _, files in os.walk(corpus) for name in files
              if name == METADATA or os.path.join(os.path.basename(root), name) == FAILURES]
     tasks = from_disk(names)
@@ -58,21 +60,27 @@ def main() -> None:
 
 
 def _hook_seconds(tasks: list) -> float:
-    """Whole-process time of the hook on the task with the median-sized analysis, staged in a scratch repository."""
-    typical = sorted((t for t in tasks if t.metadata and t.failures), key=lambda t: len(t.failures))[len(tasks) // 2]
+    """Whole-process time of the hook on the task with the median-sized analysis (its IDEAL_RESPONSE.md
+    too, which the complexity reading scans), staged in a scratch repository."""
+    whole = [t for t in tasks if t.metadata and t.failures and t.ideal]
+    typical = sorted(whole, key=lambda t: len(t.failures or b""))[len(whole) // 2]
     work = Path(tempfile.mkdtemp())
     try:
-        for name, data in ((METADATA, typical.metadata), (FAILURES, typical.failures)):
+        for name, data in ((METADATA, typical.metadata), (FAILURES, typical.failures), (IDEAL, typical.ideal)):
             (work / "task" / name).parent.mkdir(parents=True, exist_ok=True)
-            (work / "task" / name).write_bytes(data)
+            (work / "task" / name).write_bytes(data or b"")
         subprocess.run(["git", "init", "-q"], cwd=work, check=True)
         subprocess.run(["git", "add", "-A"], cwd=work, check=True)
-        hook = [shutil.which("training-quality") or "training-quality", "check-training-quality", "task/metadata.json"]
+        script = Path(sys.executable).with_name("training-quality")  # the console script pre-commit runs
+        command = [str(script)] if script.exists() else [sys.executable, "-m", "hooks"]
+        hook = [*command, "check-training-quality", "task/metadata.json"]
         times = []
         for _ in range(RUNS):
             start = time.perf_counter()
-            subprocess.run(hook, cwd=work, capture_output=True)
+            done = subprocess.run(hook, cwd=work, capture_output=True)
             times.append(time.perf_counter() - start)
+            if done.returncode not in (0, 1):
+                raise SystemExit(f"the hook failed ({done.returncode}): {done.stderr.decode(errors='replace')}")
         return statistics.median(times)
     finally:
         shutil.rmtree(work)

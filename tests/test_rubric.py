@@ -5,7 +5,7 @@ import dataclasses
 
 import pytest
 
-from hooks.complexity import Complexity, assess
+from hooks.complexity import Complexity, _words, assess
 from hooks.failures import Analysis, Bypass, Claim, DeclaredCounts, Failure, StatedScore
 from hooks.policy import DEFAULT, Policy
 from hooks.report import Severity
@@ -152,6 +152,17 @@ def test_complexity_from_the_ideal_response() -> None:
     # a plain single-service task with B fixes supports no more than 7
     b, findings = judge(analysis(failure("Bucket versioning configuration", "Medium")), 8, complexity=single)
     assert b.maximum == 7 and [f.code for f in findings] == ["TQ302"]
+
+
+def test_a_complexity_pattern_runs_only_where_a_word_every_match_holds_is_found() -> None:
+    # each alternative's longest plain run; a covered word ("aws_s3_" holds "s3") is left out
+    assert _words(r"\bs3\b|aws_s3_|s3bucket|aws::kms::") == ("s3", "aws::kms::")
+    # a character before ?, * or {m,n} may be absent from a match; a class is no plain text
+    assert _words(r"dead[-_ ]?letter|aspects?\b|x{2,3}yz|multi[-_ ]?az") == ("letter", "aspect", "yz", "multi")
+    assert _words(r"(?:a|b)c") is None and _words(r"lambda|\d+") is None  # no such words: always run
+    code = "```ts\n{}\n```"
+    assert "ECR" not in assess(code.format("const secret = decrypt(key);"), DEFAULT).evidence[0]  # holds "ecr"
+    assert "ECR" in assess(code.format('resource "aws_ecr_repository" "app" {}'), DEFAULT).evidence[0]
 
 
 def test_a_stated_score_next_to_the_metadata_score_may_be_history() -> None:
