@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from hooks.policy import Policy
+from hooks.scan import Scan
 
 # One pattern per service, written to match CDK (s3.Bucket), CDKTF/Terraform (aws_s3_bucket,
 # S3Bucket), CloudFormation (AWS::S3::Bucket), Pulumi (aws.s3.Bucket) and boto3 (client("s3")).
@@ -60,52 +61,8 @@ ADVANCED = (
 )
 
 
-class _Scan:
-    """A pattern run only on a text that holds one of its words (`_words`): an IDEAL_RESPONSE is
-    long, and a pattern led by `\\b` or by an alternation is tried at every position of it."""
-
-    def __init__(self, pattern: str) -> None:
-        self.compiled = re.compile(pattern)
-        self.words = _words(pattern)
-
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        if self.words is not None and not any(word in text for word in self.words):
-            return iter(())
-        return self.compiled.finditer(text)
-
-
-# An escape, a character class, a counted repeat, or one character.
-_TOKEN = re.compile(r"\\.|\[(?:\\.|[^\]\\])*\]|\{\d*(?:,\d*)?\}|.", re.DOTALL)
-_SPECIAL = frozenset(".^$*+?{}[]\\|()")
-
-
-def _words(pattern: str) -> tuple[str, ...] | None:
-    """Words one of which every match of `pattern` holds: each alternative's longest run of plain
-    characters, less a character that `?`, `*` or `{m,n}` repeats. None where an alternative has
-    no such run, or the pattern has groups (alternatives inside them)."""
-    if "(" in pattern:
-        return None
-    words: list[str] = []
-    runs, run = [], ""
-    for token in [*_TOKEN.findall(pattern), "|"]:
-        if token in ("?", "*") or token.startswith("{"):
-            run = run[:-1]
-        if len(token) == 1 and token not in _SPECIAL:
-            run += token
-            continue
-        runs.append(run)
-        run = ""
-        if token == "|":
-            longest = max(runs, key=len)
-            if not longest:
-                return None
-            words.append(longest)
-            runs = []
-    return tuple(w for w in dict.fromkeys(words) if not any(v != w and v in w for v in words))  # "s3" covers "aws_s3_"
-
-
-_SERVICES = {name: _Scan(pattern.lower()) for name, pattern in SERVICES.items()}  # matched on lowered text
-_SIGNALS = tuple((label, _Scan(pattern)) for label, pattern in
+_SERVICES = {name: Scan(pattern.lower()) for name, pattern in SERVICES.items()}  # matched on lowered text
+_SIGNALS = tuple((label, Scan(pattern)) for label, pattern in
                  (("security practices", SECURITY), ("high availability", AVAILABILITY), ("advanced patterns", ADVANCED)))
 
 
@@ -122,7 +79,7 @@ def assess(ideal: str | None, policy: Policy) -> Complexity:
     if not re.search(r"^\s*(```|~~~)", ideal, re.MULTILINE):
         return Complexity(policy.complexity_absent, ("lib/IDEAL_RESPONSE.md shows no code: taken at its most generous",))
     lowered = ideal.lower()  # once, so that no pattern needs IGNORECASE (many times slower on long texts)
-    services = [name for name, scan in _SERVICES.items() if next(scan.finditer(lowered), None)]
+    services = [name for name, scan in _SERVICES.items() if scan.search(lowered)]
     evidence, value = [], 0
     if len(services) >= policy.complexity_services:
         value += 1

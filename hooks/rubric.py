@@ -17,14 +17,15 @@ from hooks.complexity import Complexity
 from hooks.failures import FROM_SENTENCE, Analysis, Bypass, Failure, Level
 from hooks.policy import Policy
 from hooks.report import Finding, Severity
+from hooks.scan import Scan
 
 GENEROSITY = {"C": 0, "B": 1, "A": 2}
 
 # What a fix is, read from its words. Order matters for the reading (the first that matches);
 # the generous reading takes the most generous of all that match. Lower-case patterns, matched on
 # lower-cased text: twice as fast as re.IGNORECASE, and the same for every ASCII letter.
-_KINDS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
-    (category, label, re.compile(pattern))
+_KINDS: tuple[tuple[str, str, Scan], ...] = tuple(
+    (category, label, Scan(pattern))
     for category, label, pattern in (
         ("C", "lint/format", r"\blint|\bformatting\b|code format|prettier|eslint|flake8|pylint|\bblack\b|\btypos?\b"
                              r"|spelling|whitespace|indentation|cosmetic|code style"),
@@ -122,7 +123,7 @@ def _categorize(title: str, text: str, level: Level | None, stated: str | None, 
     default = policy.level_category(level)
     level_reason = f"impact level {level}" if level else "no impact level, the default"
     body = _NOT_THE_FIX.sub("", text).lower()
-    first = next((i for i, (_, _, pattern) in enumerate(_KINDS) if pattern.search(body)), None)
+    first = next((i for i, (_, _, scan) in enumerate(_KINDS) if scan.search(body)), None)
     if first is not None:
         category, label, _ = _KINDS[first]
         generous = _most_generous(body, _KINDS[first + 1 :], max(default, category, key=GENEROSITY.get))
@@ -256,16 +257,16 @@ def _and(words: list[str]) -> str:
 
 def _kinds(text: str) -> list[tuple[str, str]]:
     text = text.lower()
-    return [(category, label) for category, label, pattern in _KINDS if pattern.search(text)]
+    return [(category, label) for category, label, scan in _KINDS if scan.search(text)]
 
 
-def _most_generous(text: str, kinds: Sequence[tuple[str, str, re.Pattern[str]]], floor: str) -> str:
+def _most_generous(text: str, kinds: Sequence[tuple[str, str, Scan]], floor: str) -> str:
     """The most generous category of `kinds` that the lower-cased text reads as, `floor` at least.
     A failure's text is long: only the kinds that could raise the floor are looked for."""
     for category in sorted(GENEROSITY, key=GENEROSITY.get, reverse=True):
         if GENEROSITY[category] <= GENEROSITY[floor]:
             break
-        if any(pattern.search(text) for c, _, pattern in kinds if c == category):
+        if any(scan.search(text) for c, _, scan in kinds if c == category):
             return category
     return floor
 

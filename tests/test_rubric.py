@@ -5,7 +5,7 @@ import dataclasses
 
 import pytest
 
-from hooks.complexity import Complexity, _words, assess
+from hooks.complexity import Complexity, assess
 from hooks.failures import Analysis, Bypass, Claim, DeclaredCounts, Failure, StatedScore
 from hooks.policy import DEFAULT, Policy
 from hooks.report import Severity
@@ -154,12 +154,7 @@ def test_complexity_from_the_ideal_response() -> None:
     assert b.maximum == 7 and [f.code for f in findings] == ["TQ302"]
 
 
-def test_a_complexity_pattern_runs_only_where_a_word_every_match_holds_is_found() -> None:
-    # each alternative's longest plain run; a covered word ("aws_s3_" holds "s3") is left out
-    assert _words(r"\bs3\b|aws_s3_|s3bucket|aws::kms::") == ("s3", "aws::kms::")
-    # a character before ?, * or {m,n} may be absent from a match; a class is no plain text
-    assert _words(r"dead[-_ ]?letter|aspects?\b|x{2,3}yz|multi[-_ ]?az") == ("letter", "aspect", "yz", "multi")
-    assert _words(r"(?:a|b)c") is None and _words(r"lambda|\d+") is None  # no such words: always run
+def test_a_service_is_read_from_the_code_not_from_a_word_that_holds_its_name() -> None:
     code = "```ts\n{}\n```"
     assert "ECR" not in assess(code.format("const secret = decrypt(key);"), DEFAULT).evidence[0]  # holds "ecr"
     assert "ECR" in assess(code.format('resource "aws_ecr_repository" "app" {}'), DEFAULT).evidence[0]

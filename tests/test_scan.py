@@ -1,0 +1,30 @@
+"""A pattern is only run on a text holding a word every match of it holds: the words, and the same matches."""
+from __future__ import annotations
+
+import re
+
+from hooks.complexity import SERVICES
+from hooks.rubric import _KINDS
+from hooks.scan import Scan, words
+
+
+def test_words_are_each_alternatives_longest_plain_run() -> None:
+    # a covered word ("aws_s3_" holds "s3") is left out
+    assert words(r"\bs3\b|aws_s3_|s3bucket|aws::kms::") == ("s3", "aws::kms::")
+    # a character before ?, * or {m,n} may be absent from a match; a class is no plain text
+    assert words(r"dead[-_ ]?letter|aspects?\b|x{2,3}yz|multi[-_ ]?az") == ("letter", "aspect", "yz", "multi")
+    # a group is unknown text, and its alternatives are not the pattern's
+    assert words(r"public(?:ly)?[- ]access|(?:broken|missing) wiring|(?<!console )\boutputs?\b") == ("public", " wiring", "output")
+    assert words(r"lambda|\d+") is None and words(r"(?:a|b)") is None  # no such word: every text is scanned
+    assert words(r"a\|b|[|]c") == ("a", "c")  # an escaped or a class's bar splits nothing
+
+
+def test_a_scan_finds_what_its_pattern_finds() -> None:
+    texts = ["", "secret decrypt", "aws_ecr_repository ecr", "dead-letter queue, multi-az, a public-access block",
+             "console output only", "outputs: x", "broken  wiring", "LAMBDA lambda.Function", "s3bucket and s3"]
+    patterns = [p.lower() for p in SERVICES.values()] + [scan.compiled.pattern for _, _, scan in _KINDS]
+    for pattern in patterns:
+        scan = Scan(pattern)
+        for text in texts:
+            assert [m.span() for m in scan.finditer(text)] == [m.span() for m in re.finditer(pattern, text)], (pattern, text)
+            assert bool(scan.search(text)) == bool(re.search(pattern, text))
