@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-# An escape, a character class, a counted repeat, or one character.
-_TOKEN = re.compile(r"\\.|\[(?:\\.|[^\]\\])*\]|\{\d*(?:,\d*)?\}|.", re.DOTALL)
+# An escape, a character class (a "]" first in it is one of its characters), a counted repeat, or one character.
+_TOKEN = re.compile(r"\\.|\[\^?\]?(?:\\.|[^\]\\])*\]|\{\d*(?:,\d*)?\}|.", re.DOTALL)
 _SPECIAL = frozenset(".^$*+?{}[]\\|()")
 
 
@@ -34,7 +34,10 @@ class Scan:
 def words(pattern: str) -> tuple[str, ...] | None:
     """Words one of which every match of `pattern` holds: each top-level alternative's longest run of
     plain characters, less a character that `?`, `*` or `{m,n}` repeats; a group is read as unknown
-    text. None where an alternative has no such run: then every text is scanned."""
+    text. None where an alternative has no such run, or where a flag makes a plain run mean more
+    (case-insensitive, verbose): then every text is scanned."""
+    if re.compile(pattern).flags & (re.IGNORECASE | re.VERBOSE):
+        return None
     found: list[str] = []
     runs, run, depth = [], "", 0
     for token in [*_TOKEN.findall(pattern), "|"]:

@@ -17,6 +17,8 @@ def test_words_are_each_alternatives_longest_plain_run() -> None:
     assert words(r"public(?:ly)?[- ]access|(?:broken|missing) wiring|(?<!console )\boutputs?\b") == ("public", " wiring", "output")
     assert words(r"lambda|\d+") is None and words(r"(?:a|b)") is None  # no such word: every text is scanned
     assert words(r"a\|b|[|]c") == ("a", "c")  # an escaped or a class's bar splits nothing
+    assert words(r"[]a]b|[^]x]yz") == ("b", "yz")  # a "]" first in a class is one of its characters
+    assert words(r"(?i)lambda") is None and words(r"(?x) aws _ s3") is None  # plain runs mean more under these flags
 
 
 def test_a_scan_finds_what_its_pattern_finds() -> None:
