@@ -622,11 +622,14 @@ def _scores(line: int, text: str) -> list[StatedScore]:
     return list(found.values())
 
 
+# Each alternative starts with a letter, none with a group: re then passes over every position where
+# none can start (this scan reads every paragraph: twice as fast as "(?:minor|cosmetic|trivial) ...").
 _COMPETENT = Caseless(
     r"production[- ](?:ready|grade|quality)|deployment[- ]ready|excellent(?! training)|exemplary|outstanding|exceptional"
-    r"|high[- ]quality(?! training)|near[- ]perfect|flawless"
-    r"|only (?:\w+ ){0,3}?(?:minor|cosmetic|trivial|small)|(?:minor|cosmetic|trivial) (?:\w+ )?(?:fixes|changes|issues|adjustments|corrections|refinements|tweaks)"
-    r"|purely cosmetic|minimal (?:fixes|changes|corrections|issues)|zero (?:\w+ ){0,2}(?:fixes|issues|changes|corrections)"
+    r"|high[- ]quality(?! training)|near[- ]perfect|flawless|only (?:\w+ ){0,3}?(?:minor|cosmetic|trivial|small)|"
+    + "|".join(rf"{word} (?:\w+ )?(?:fixes|changes|issues|adjustments|corrections|refinements|tweaks)"
+               for word in ("minor", "cosmetic", "trivial"))
+    + r"|purely cosmetic|minimal (?:fixes|changes|corrections|issues)|zero (?:\w+ ){0,2}(?:fixes|issues|changes|corrections)"
     r"|no (?:\w+ ){0,2}(?:fixes|changes|corrections) (?:were |was )?(?:needed|required)"
 )
 _MODEL = Caseless(
