@@ -113,11 +113,9 @@ _LOG_FLAGS = ("--no-color", "--no-ext-diff", "--no-textconv", "--no-abbrev", "--
 class Change:
     """One file a commit changes, from `git log --raw`: blob ids are None where the side is absent."""
 
-    path: str
-    old_path: str  # differs from `path` for a rename
+    path: str  # for a rename, the new path (its old blob is the content at the old one)
     old_blob: str | None  # the first parent's version (a merge's combined diff lists each parent's)
     new_blob: str | None
-    status: str  # A, M, D, R, T, ...; a merge's combined status has one letter per parent
     new_mode: str
 
 
@@ -252,17 +250,10 @@ def _changes(raw: bytes) -> Iterator[Change]:
         meta = fields[i][colons:].decode().split()
         parents = colons
         modes, blobs, status = meta[: parents + 1], meta[parents + 1 : 2 * parents + 2], meta[-1]
-        paths = 2 if status[0] in "RC" and colons == 1 else 1
+        paths = 2 if status[0] in "RC" and colons == 1 else 1  # a rename or copy: the old path, then the new
         names = [_path(p) for p in fields[i + 1 : i + 1 + paths]]
         i += 1 + paths
-        yield Change(
-            path=names[-1],
-            old_path=names[0],
-            old_blob=_blob(blobs[0]),
-            new_blob=_blob(blobs[-1]),
-            status=status,
-            new_mode=modes[-1],
-        )
+        yield Change(path=names[-1], old_blob=_blob(blobs[0]), new_blob=_blob(blobs[-1]), new_mode=modes[-1])
 
 
 def _blob(sha: str) -> str | None:
