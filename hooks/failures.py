@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from hooks.report import shorten
+from hooks.scan import Caseless
 
 if TYPE_CHECKING:
     from hooks.report import Finding
@@ -300,35 +301,6 @@ def _outline(units: Sequence[_Unit]) -> _Node:
         stack[-1].children.append(node)
         stack.append(node)
     return root
-
-
-class Caseless:
-    """A case-insensitive pattern (written in lower case) for scans that run on every paragraph.
-
-    Python's re scans lower-cased text with it three times as fast as with re.IGNORECASE, and finds
-    the same: lower() keeps each character one character, in its class (\\w, \\s, \\d), and matching
-    what re.IGNORECASE matches it with, except three letters (AWKWARD, tests/test_failures.py checks
-    every code point). A text holding one of them is scanned with re.IGNORECASE.
-    """
-
-    AWKWARD = re.compile("[\u0130\u0131\u017f]")  # "İ" lowers to two characters; re folds "ı" to i, "ſ" to s
-
-    def __init__(self, pattern: str) -> None:
-        self.pattern = pattern
-        self._lower = re.compile(pattern)
-
-    @functools.cached_property
-    def _folded(self) -> re.Pattern[str]:
-        return re.compile(self.pattern, re.I)
-
-    def search(self, text: str) -> re.Match[str] | None:
-        return self._folded.search(text) if self._awkward(text) else self._lower.search(text.lower())
-
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        return self._folded.finditer(text) if self._awkward(text) else self._lower.finditer(text.lower())
-
-    def _awkward(self, text: str) -> bool:
-        return not text.isascii() and bool(self.AWKWARD.search(text))
 
 
 # --- which parts are failures ----------------------------------------------------------------

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import re
+import string
 
 from hooks.complexity import SERVICES
 from hooks.rubric import _KINDS
-from hooks.scan import Scan, words
+from hooks.scan import Caseless, Scan, words
 
 
 def test_words_are_each_alternatives_longest_plain_run() -> None:
@@ -30,3 +31,23 @@ def test_a_scan_finds_what_its_pattern_finds() -> None:
         for text in texts:
             assert [m.span() for m in scan.finditer(text)] == [m.span() for m in re.finditer(pattern, text)], (pattern, text)
             assert bool(scan.search(text)) == bool(re.search(pattern, text))
+
+
+def test_caseless_scans_find_what_ignorecase_finds_for_every_character() -> None:
+    """Lower-casing the text, not folding case in the pattern, matches the same at the same places
+    for every code point but Caseless.AWKWARD (texts holding one keep re.IGNORECASE)."""
+    awkward = set(Caseless.AWKWARD.pattern[1:-1])
+    plain = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i <= 0xDFFF and chr(i) not in awkward)
+    lowered = plain.lower()
+    assert len(lowered) == len(plain)
+    for char in string.ascii_lowercase + string.digits + string.punctuation + " ":
+        assert [m.start() for m in re.finditer(re.escape(char), plain, re.I)] == [m.start() for m in re.finditer(re.escape(char), lowered)]
+    for cls in (r"\w", r"\s", r"\d"):
+        assert [m.start() for m in re.finditer(cls, plain)] == [m.start() for m in re.finditer(cls, lowered)]
+    for char in awkward:  # each for a reason: lower() makes two characters, or re folds it to an ASCII letter
+        assert len(char.lower()) > 1 or any(re.fullmatch(p, char, re.I) for p in string.ascii_lowercase)
+    score = Caseless("training[ _-]?quality")
+    for text in ("x TRAINING_QUALITY", "x Training Quality \u00e9", "x TRA\u0130N\u0130NG_QUALITY", "x tra\u0131n\u0131ng quality"):
+        found = score.search(text)
+        assert found is not None and found.start() == 2, text
+    assert score.search("training quality") and not score.search("training  quality")
