@@ -168,12 +168,12 @@ def _run_audit(args: argparse.Namespace, git_repo, scope, *, update: bool, verbo
     if update:
         updated = baseline.updated(result, set(result.commits))
         updated.write()
-        print(f"{baseline.path}: {len(updated.entries)} acknowledged finding(s), {len(result.commits)} commit(s) audited")
+        report.say(f"{baseline.path}: {len(updated.entries)} acknowledged finding(s), {len(result.commits)} commit(s) audited")
         return report.PASS
     code = report.emit(h.finding for h in result.hits)
     if verbose:
         acknowledged = f", {result.baselined} more acknowledged in {baseline.path}" if result.baselined else ""
-        print(f"audited {len(result.commits)} commit(s) ({scope.description}): {len(result.hits)} finding(s){acknowledged}")
+        report.say(f"audited {len(result.commits)} commit(s) ({scope.description}): {len(result.hits)} finding(s){acknowledged}")
     return code
 
 
@@ -220,7 +220,7 @@ def _explain(args: argparse.Namespace) -> int:
         raise ConfigError("not a task folder", args.task)
     found = taskfiles.from_disk([os.path.join(args.task, tasks.METADATA)])
     assessment = tasks.assess(found[0], policy.load(taskfiles.config_top(args.task), args.set))
-    print(explain.render(assessment))
+    report.say(explain.render(assessment))
     return report.FINDINGS if any(f.severity is report.Severity.ERROR for f in assessment.findings) else report.PASS
 
 
@@ -252,7 +252,7 @@ def _check(args: argparse.Namespace) -> int:
     schema = _metadata_schema(args) if args.schema else None
     assessments = [tasks.assess(task, rules, schema) for task in found]
     code = report.emit(finding for a in assessments for finding in a.findings)
-    print("\n".join(tasks.summary(assessments)))
+    report.say("\n".join(tasks.summary(assessments)))
     return code
 
 

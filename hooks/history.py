@@ -549,8 +549,8 @@ def _who(commit: Commit) -> str:
 
 
 def _show(path: str) -> str:
-    """A path fit for a one-line finding: undecodable bytes replaced, newlines escaped."""
-    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace").replace("\n", "\\n")
+    """A path as git shows it, undecodable bytes replaced (report.printable escapes the rest)."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _digest(text: str) -> str:

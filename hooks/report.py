@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ class Finding:
 
     def format(self) -> str:
         tag = "warning: " if self.severity is Severity.WARNING else ""
-        return f"{self.path}:{self.line}:{self.col}: {self.code} {tag}{self.message}"
+        return printable(f"{self.path}:{self.line}:{self.col}: {self.code} {tag}{self.message}")
 
 
 class ConfigError(Exception):
@@ -38,7 +39,7 @@ class ConfigError(Exception):
 
     def format(self) -> str:
         where = f"{self.path}:{self.line}: " if self.path and self.line else f"{self.path}: " if self.path else ""
-        return f"{where}error: {self.message}"
+        return printable(f"{where}error: {self.message}")
 
 
 def emit(findings: Iterable[Finding], out: TextIO | None = None) -> int:
@@ -50,6 +51,29 @@ def emit(findings: Iterable[Finding], out: TextIO | None = None) -> int:
         if finding.severity is Severity.ERROR:
             code = FINDINGS
     return code
+
+
+def say(text: str, out: TextIO | None = None) -> None:
+    """Print lines for a person (a summary, a breakdown), each made printable."""
+    print("\n".join(map(printable, text.split("\n"))), file=out or sys.stdout)
+
+
+# What a line of output must not carry as it is: a path, an author or an analysis could otherwise
+# move the cursor, recolour the terminal, start a new line or reorder the text (C0 and C1 controls,
+# DEL, bidirectional overrides), or stop the print (a lone surrogate: a byte that is not UTF-8).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(line: str) -> str:
+    """The line as it is, with each character a terminal would act on written as its escape."""
+    return _UNPRINTABLE.sub(_escape, line)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # how Python reads an undecodable byte of a path: show the byte
+        return f"\\x{code - 0xDC00:02x}"
+    return repr(match.group())[1:-1]  # \n, \t, \x1b, \u202e
 
 
 def shorten(text: str, limit: int) -> str:

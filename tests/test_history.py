@@ -170,14 +170,15 @@ def test_renames_are_followed(repo: Repo, run: Run) -> None:
 
 
 def test_odd_paths(repo: Repo, run: Run) -> None:
-    root = "-n tâche\nodd"
+    root = "-n tâche\nodd\x1b[2J"  # a new line and "clear the screen" in a folder's name
     put_task(repo, root, failures=FAILURES + LEAK)
     sha = commit(repo, "odd", "--no-verify")
     code, out, _ = run(repo, "audit", "--all")
     assert code == 1
     added = findings(out, "TQ403")
     assert len(added) == 1 and sha[:10] in added[0]
-    assert added[0].startswith("-n tâche\\nodd/lib/MODEL_FAILURES.md:24:1:")
+    assert added[0].startswith("-n tâche\\nodd\\x1b[2J/lib/MODEL_FAILURES.md:24:1:")
+    assert "task '-n tâche\\nodd\\x1b[2J'" in added[0] and "\x1b" not in out
     assert findings(out, "TQ401")
 
 

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,6 +27,19 @@ def test_findings_point_at_the_offending_line(tmp_path: Path, capsys: pytest.Cap
     out = capsys.readouterr().out
     assert f"{meta}:4:23: TQ110 $.training_quality: 9.5 is not of type 'integer'" in out
     assert f"{meta}:1:1: TQ110 $: 'complexity' is a required property" in out
+
+
+def test_a_path_that_would_drive_the_terminal_is_printed_escaped(tmp_path: Path) -> None:
+    """A folder named with a colour code and a byte that is not UTF-8: the finding shows both as
+    escapes; none reaches the terminal raw, and a strict UTF-8 output does not end in a traceback."""
+    folder = tmp_path / (os.fsdecode(b"task\xff\x1b[31mred") + "\u202e")
+    folder.mkdir()
+    (folder / "metadata.json").write_text('{"training_quality": 9,}')
+    proc = subprocess.run([sys.executable, "-m", "hooks", "check-metadata", str(folder / "metadata.json")],
+                          capture_output=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    assert (proc.returncode, proc.stderr) == (1, b"")
+    assert b"task\\xff\\x1b[31mred\\u202e/metadata.json:1:24: TQ101 not strict JSON" in proc.stdout
+    assert not {0x1b, 0xff} & set(proc.stdout) and "\u202e".encode() not in proc.stdout
 
 
 def test_own_schema_replaces_the_shipped_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

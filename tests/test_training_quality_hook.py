@@ -107,6 +107,18 @@ def test_check_reports_each_task(capsys: pytest.CaptureFixture[str]) -> None:
     assert out.startswith("checked 4 task(s): 4 passed, 0 blocked")
 
 
+def test_check_and_explain_show_an_odd_folder_name_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A task folder whose name carries a terminal's colour code is named with the code escaped."""
+    odd = tmp_path / "x\x1b[31m"
+    put(odd, SECURITY)
+    assert main(["check", str(odd)]) == 0
+    out = capsys.readouterr().out
+    assert "  passed: " in out and "x\\x1b[31m/task (training_quality 9" in out and "\x1b" not in out
+    assert main(["explain", str(odd / "task")]) == 0
+    out = capsys.readouterr().out
+    assert "### training_quality of `" in out and "x\\x1b[31m/task`" in out and "\x1b" not in out
+
+
 def test_commit_refused_or_accepted_by_the_real_pre_commit(pre_commit: PreCommit) -> None:
     pre_commit.configure("check-training-quality")
     repo = pre_commit.repo
