@@ -606,8 +606,8 @@ class Baseline:
 class Cache:
     """Verdicts by commit id and by task blob ids, valid for one policy version and this code.
 
-    Two state files in the git directory (repo.write_state: atomic); a broken or stale one is
-    ignored and rebuilt by the run, never an error.
+    Two state files in the git directory all worktrees share (repo.write_state: atomic), as what
+    they hold is named by content; a broken or stale one is ignored and rebuilt by the run, never an error.
     """
 
     COMMITS, STATES = "audit-commits.json", "audit-states.json"
@@ -641,7 +641,7 @@ class Cache:
 
     def _load(self, name: str) -> dict[str, Any]:
         try:
-            data = json.loads(gitrepo.read_state(self.repo, name) or "{}")
+            data = json.loads(gitrepo.read_state(self.repo, name, shared=True) or "{}")
         except (ValueError, RecursionError):
             return {}
         if not isinstance(data, dict) or data.get("key") != self.key or not isinstance(data.get("entries"), dict):
@@ -649,7 +649,7 @@ class Cache:
         return data["entries"]
 
     def _save(self, name: str, entries: Mapping[str, Any]) -> None:
-        gitrepo.write_state(self.repo, name, json.dumps({"key": self.key, "entries": entries}, separators=(",", ":")))
+        gitrepo.write_state(self.repo, name, json.dumps({"key": self.key, "entries": entries}, separators=(",", ":")), shared=True)
 
 
 def _code_digest() -> str:

@@ -30,9 +30,10 @@ def open_repo(path: str = ".") -> git.Repo:
         raise ConfigError("not inside a git repository", os.path.abspath(path)) from None
 
 
-def git_dir(repo: git.Repo) -> Path:
-    """Where this tool keeps its state (records, caches): inside the git directory, never the work tree."""
-    return Path(repo.git_dir)
+def git_dir(repo: git.Repo, shared: bool = False) -> Path:
+    """Where this tool keeps its state: inside the git directory, never the work tree. `shared`:
+    the directory every worktree of the repository has in common (what holds for any of them)."""
+    return Path(repo.common_dir if shared else repo.git_dir)
 
 
 def staged_blobs(repo: git.Repo, paths: Sequence[str]) -> dict[str, str]:
@@ -412,19 +413,19 @@ def _config(repo: git.Repo, key: str) -> str | None:
         return None
 
 
-def read_state(repo: git.Repo, name: str) -> str | None:
-    """A state file this tool keeps in the git directory; None when there is none."""
+def read_state(repo: git.Repo, name: str, shared: bool = False) -> str | None:
+    """A state file this tool keeps in the git directory (`git_dir`); None when there is none."""
     try:
-        return (git_dir(repo) / STATE_DIR / name).read_text(encoding="utf-8")
+        return (git_dir(repo, shared) / STATE_DIR / name).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
 
 
-def write_state(repo: git.Repo, name: str, text: str) -> None:
+def write_state(repo: git.Repo, name: str, text: str, shared: bool = False) -> None:
     """Replace a state file atomically: a temporary file beside it, then os.replace (readers see old or new)."""
     import tempfile
 
-    folder = git_dir(repo) / STATE_DIR
+    folder = git_dir(repo, shared) / STATE_DIR
     folder.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
     try:

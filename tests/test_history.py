@@ -296,6 +296,18 @@ def test_the_cache_gives_the_same_findings_and_survives_corruption(leaked: Leake
     assert json.loads((cache / "audit-commits.json").read_text())["entries"]  # rebuilt
 
 
+def test_worktrees_share_the_cache(leaked: Leaked, run: Run, tmp_path: Path) -> None:
+    """Verdicts are named by content, so what one worktree's audit found serves every other."""
+    repo, _, bad = leaked
+    repo.git("worktree", "add", "-q", str(tmp_path / "linked"))
+    first = run(tmp_path / "linked", "audit", "--all")
+    cache = repo.path / ".git" / "training-quality" / "audit-commits.json"
+    assert bad in json.loads(cache.read_text())["entries"]
+    written = cache.stat().st_mtime_ns
+    assert run(repo, "audit", "--all") == first
+    assert cache.stat().st_mtime_ns == written  # nothing new to check, so nothing new written
+
+
 def test_workers_find_what_one_process_finds(leaked: Leaked, run: Run) -> None:
     """Content checks spread over worker processes (a long history's default) change no finding."""
     repo, _, bad = leaked
