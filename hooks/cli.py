@@ -227,8 +227,7 @@ def _explain(args: argparse.Namespace) -> int:
 def _analysis(path: str):  # -> failures.Analysis, imported lazily
     from hooks import failures
 
-    data = _read(path)
-    return failures.parse(path, data.decode("utf-8", "replace").removeprefix("\ufeff"))
+    return failures.read(path, _read(path))
 
 
 def _check_model_failures(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from hooks.encoding import decode
 from hooks.report import shorten
 from hooks.scan import Caseless
 
@@ -80,6 +81,7 @@ class Analysis:
     claims: tuple[Claim, ...]
     bypasses: tuple[Bypass, ...]
     empty: bool = False  # nothing a reviewer could read: no text, or a template's placeholder
+    encoding: str = "utf-8"  # what the file's byte order mark named, else UTF-8 (hooks.encoding)
 
     @property
     def declares_none(self) -> bool:
@@ -128,7 +130,12 @@ class _Node:
     title: str = ""  # the heading as words (_title), read once: the outline asks for it often
 
 
-def parse(path: str, text: str) -> Analysis:
+def read(path: str, data: bytes) -> Analysis:
+    """The analysis in a file's bytes: decoded as its byte order mark says, then parsed."""
+    return parse(path, *decode(data))
+
+
+def parse(path: str, text: str, encoding: str = "utf-8") -> Analysis:
     """Read the analysis a reviewer reads: the first document, up to a leaked heredoc's end."""
     from hooks import bypass
 
@@ -156,6 +163,7 @@ def parse(path: str, text: str) -> Analysis:
         claims=tuple(_claims(root, units)),
         bypasses=bypasses,
         empty=not failures and _placeholder(" ".join(u.text for u in units)),
+        encoding=encoding,
     )
 
 
@@ -686,13 +694,17 @@ def _claimed(sentence: str, model_label: bool) -> bool:
 
 
 def check(analysis: Analysis) -> list[Finding]:
-    """TQ201-TQ205: what a reviewer would send back before even looking at the score."""
+    """TQ201-TQ206: what a reviewer would send back before even looking at the score."""
     from hooks.report import Finding, Severity
 
     path, found = analysis.path, []
+    if not analysis.encoding.startswith("utf-8"):
+        found.append(Finding(path, 1, 1, "TQ206", f"the file is {analysis.encoding[:6].upper()} (its byte order mark says so) and"
+                             " was read as such, but GitHub and most diff tools show it as binary, so a reviewer cannot read"
+                             " it: save it as UTF-8", Severity.WARNING))
     failures = analysis.failures
     if analysis.empty:
-        return [Finding(path, 1, 1, "TQ204", "the analysis is empty or still the template's placeholder: list the model's failures, each with an impact level")]
+        return found + [Finding(path, 1, 1, "TQ204", "the analysis is empty or still the template's placeholder: list the model's failures, each with an impact level")]
     unlevelled = [f for f in failures if f.level is None]
     if unlevelled and len(unlevelled) < len(failures):
         found += [

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from hooks.encoding import decode
 from hooks.policy import Policy
 from hooks.report import Finding, Severity
 
@@ -53,8 +54,9 @@ def join(root: str, name: str) -> str:
 
 
 def text(data: bytes) -> str:
-    """A task file's text: what git or the disk holds, undecodable bytes shown, never fatal."""
-    return data.decode("utf-8", errors="replace")
+    """A task file's text: what git or the disk holds, in the encoding its byte order mark names
+    (else UTF-8), undecodable bytes shown, never fatal."""
+    return decode(data)[0]
 
 
 def task_root(path: str) -> str | None:
@@ -149,7 +151,7 @@ def _read(data: bytes) -> Analysis:
     and a task is often copied whole to another folder."""
     from hooks import failures
 
-    return failures.parse("", text(data))
+    return failures.read("", data)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -1,7 +1,9 @@
 """Whole tasks, as contents: the seeds' shapes each blocked for its own reason, consistent tasks passing."""
 from __future__ import annotations
 
+import codecs
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -77,6 +79,30 @@ def metadata(score: object = None, **extra: object) -> bytes:
     if score is not None:
         data["training_quality"] = score
     return json.dumps(data, indent=2).encode()
+
+
+@pytest.mark.parametrize(("encoding", "mark", "shown"), [("utf-16-le", codecs.BOM_UTF16_LE, "UTF-16"),
+                                                      ("utf-16-be", codecs.BOM_UTF16_BE, "UTF-16"),
+                                                      ("utf-32-le", codecs.BOM_UTF32_LE, "UTF-32")])
+def test_an_analysis_saved_as_utf16_is_read_and_its_score_checked(encoding: str, mark: bytes, shown: str) -> None:
+    """As Windows PowerShell's `>` writes it: the same blocks as the UTF-8 file, and a warning."""
+    case = NEGATIVE / "tq302-one-formatting-fix-scored-9"
+    task = assessed(case).task
+    assert task.failures is not None
+    a = assess(replace(task, failures=mark + task.failures.decode().encode(encoding)), DEFAULT)
+    assert codes(a) == codes(assessed(case)) == {"TQ301", "TQ302", "TQ303"}
+    (warning,) = [f for f in a.findings if f.code == "TQ206"]
+    assert warning.severity is Severity.WARNING and f"the file is {shown}" in warning.message
+
+
+def test_a_utf8_byte_order_mark_hides_no_heading() -> None:
+    """A failures section opened on the first line, after a UTF-8 mark, still holds its failures."""
+    analysis = ("## Critical Failures\n\n- **Public S3 bucket**: the exports bucket was public; access is now blocked.\n"
+                "- **Wildcard IAM role**: it allowed every action; it is now scoped to least privilege.\n").encode()
+    for data in (analysis, codecs.BOM_UTF8 + analysis):
+        a = assess(TaskFiles("t", None, data, None), DEFAULT)
+        assert a.analysis is not None and [f.level for f in a.analysis.failures] == ["Critical", "Critical"]
+        assert not a.findings
 
 
 def test_a_score_without_an_analysis_is_a_warning_not_a_block() -> None:
