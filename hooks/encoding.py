@@ -15,7 +15,20 @@ _MARKS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be")
 def decode(data: bytes) -> tuple[str, str]:
     """The text without its byte order mark, and the encoding read (UTF-8 where there is no mark).
     A byte the encoding cannot read shows as U+FFFD: never fatal."""
-    for mark, name in _MARKS:
-        if data.startswith(mark):
-            return data[len(mark):].decode(name, "replace"), name
-    return data.decode("utf-8", "replace"), "utf-8"
+    mark, name = _mark(data)
+    return data[len(mark):].decode(name, "replace"), name
+
+
+def marked(data: bytes) -> str | None:
+    """The encoding the byte order mark at the start names (`utf-16-le`...); None without one."""
+    mark, name = _mark(data)
+    return name if mark else None
+
+
+def label(name: str) -> str:
+    """How a person names an encoding: UTF-16 for utf-16-le."""
+    return name[:6].upper()
+
+
+def _mark(data: bytes) -> tuple[bytes, str]:
+    return next(((mark, name) for mark, name in _MARKS if data.startswith(mark)), (b"", "utf-8"))

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from hooks.encoding import decode
+from hooks.encoding import decode, label
 from hooks.report import shorten
 from hooks.scan import Caseless
 
@@ -699,7 +699,7 @@ def check(analysis: Analysis) -> list[Finding]:
 
     path, found = analysis.path, []
     if not analysis.encoding.startswith("utf-8"):
-        found.append(Finding(path, 1, 1, "TQ206", f"the file is {analysis.encoding[:6].upper()} (its byte order mark says so) and"
+        found.append(Finding(path, 1, 1, "TQ206", f"the file is {label(analysis.encoding)} (its byte order mark says so) and"
                              " was read as such, but GitHub and most diff tools show it as binary, so a reviewer cannot read"
                              " it: save it as UTF-8", Severity.WARNING))
     failures = analysis.failures

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from json.decoder import JSONDecodeError, scanstring
 from typing import Any
 
+from hooks.encoding import label, marked
 from hooks.report import shorten
 
 Path = tuple[str | int, ...]
@@ -46,8 +47,11 @@ class Document:
 
 def decode(data: bytes) -> str:
     """UTF-8 without a BOM, or a JSONError that says where the bad byte is."""
-    if data.startswith(b"\xef\xbb\xbf"):
+    name = marked(data)
+    if name == "utf-8":
         raise JSONError("bom", "file starts with a UTF-8 byte order mark (BOM); save it as plain UTF-8", 1, 1)
+    if name:
+        raise JSONError("utf8", f"the file is {label(name)} (its byte order mark says so); JSON is UTF-8: save it as UTF-8", 1, 1)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -36,3 +36,10 @@ def test_bad_utf8_is_located() -> None:
     with pytest.raises(strictjson.JSONError) as exc:
         strictjson.decode(b'{\n "a": "\xff"}')
     assert (exc.value.code, exc.value.line, exc.value.col) == ("utf8", 2, 8)
+
+
+@pytest.mark.parametrize(("encoding", "named"), [("utf-16", "UTF-16"), ("utf-32", "UTF-32"), ("utf-8-sig", "UTF-8 byte order mark")])
+def test_a_file_saved_with_a_byte_order_mark_is_told_what_it_is(encoding: str, named: str) -> None:
+    with pytest.raises(strictjson.JSONError) as exc:
+        strictjson.decode('{"training_quality": 9}'.encode(encoding))
+    assert (exc.value.line, exc.value.col) == (1, 1) and named in exc.value.message and "save it as" in exc.value.message
