@@ -66,7 +66,7 @@ _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u
 
 def printable(line: str) -> str:
     """The line as it is, with each character a terminal would act on written as its escape."""
-    return _UNPRINTABLE.sub(_escape, line)
+    return line if line.isprintable() else _UNPRINTABLE.sub(_escape, line)  # none of those is printable
 
 
 def _escape(match: re.Match[str]) -> str:
