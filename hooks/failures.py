@@ -698,7 +698,7 @@ def check(analysis: Analysis) -> list[Finding]:
     from hooks.report import Finding, Severity
 
     path, found = analysis.path, []
-    if not analysis.encoding.startswith("utf-8"):
+    if analysis.encoding != "utf-8":
         found.append(Finding(path, 1, 1, "TQ206", f"the file is {label(analysis.encoding)} (its byte order mark says so) and"
                              " was read as such, but GitHub and most diff tools show it as binary, so a reviewer cannot read"
                              " it: save it as UTF-8", Severity.WARNING))
