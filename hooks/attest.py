@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from hooks.report import ConfigError, Finding, Severity
+from hooks.report import ConfigError, Finding, Severity, quoted
 from hooks.tasks import TASK_FILES, TaskFiles, join, task_root
 
 if TYPE_CHECKING:
@@ -176,7 +176,7 @@ def attest(
     first = {r: next((p for p in changed if task_root(p) == r), join(r, TASK_FILES[0])) for r in unchecked}
     return Outcome(None, [
         Finding(first[r], 1, 1, UNCHECKED,
-                f"this commit changes task {r or '.'!r}, but the pre-commit checks did not pass on its staged "
+                f"this commit changes task {quoted(r or '.')}, but the pre-commit checks did not pass on its staged "
                 f"content: the hooks were skipped (git commit --no-verify, SKIP=..., or the pre-commit hook "
                 f"type not installed) or the content changed since they ran; {_HOW}")
         for r in unchecked

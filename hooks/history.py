@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from hooks import attest
 from hooks import repo as gitrepo
 from hooks.policy import Policy
-from hooks.report import ConfigError, Finding, Severity
+from hooks.report import ConfigError, Finding, Severity, quoted
 from hooks.tasks import FAILURES, METADATA, TASK_FILES, TaskFiles, join, task_root
 from hooks.tasks import text as blob_text
 
@@ -397,9 +397,9 @@ def _state_hits(commit: Commit, ctx: Context) -> list[Hit]:
         if blobs[0] is None and blobs[1] is None:
             continue  # only IDEAL_RESPONSE.md: not a task the checks read
         for f in ctx.verdict(root, blobs):
-            message = f"{_who(commit)} committed task {_show(root or '.')!r} past the hooks: {f.code} {f.message}"
+            message = f"{_who(commit)} committed task {quoted(root or '.')} past the hooks: {f.code} {f.message}"
             hits.append(Hit(commit.sha, root, STATE, f"{f.code} {f.message}",
-                            Finding(_show(f.path), f.line, f.col, STATE, message)))
+                            Finding(f.path, f.line, f.col, STATE, message)))
     return hits
 
 
@@ -439,8 +439,8 @@ def _added_hits(commit: Commit, ctx: Context) -> list[Hit]:
             continue
         root = task_root(change.path) or ""
         for line, kinds, excerpt, evidence in ctx.verdicts.added[(change.old_blob, change.new_blob)]:
-            message = f"{_who(commit)} added {kinds} text to task {_show(root or '.')!r}: {excerpt!r}"
-            hits.append(Hit(commit.sha, root, ADDED, evidence, Finding(_show(change.path), line, 1, ADDED, message)))
+            message = f"{_who(commit)} added {kinds} text to task {quoted(root or '.')}: {excerpt!r}"
+            hits.append(Hit(commit.sha, root, ADDED, evidence, Finding(change.path, line, 1, ADDED, message)))
     return hits
 
 
@@ -459,10 +459,10 @@ def _raised_hits(commit: Commit, ctx: Context) -> list[Hit]:
         old, new = (ctx.verdicts.scores[b] if b else None for b in (change.old_blob, change.new_blob))
         if old is None or new is None or new[0] <= old[0] or ctx.task_blobs(commit, root)[1] is None:
             continue
-        message = (f"{_who(commit)} raised training_quality of task {_show(root or '.')!r} from {old[0]:g} to {new[0]:g}"
+        message = (f"{_who(commit)} raised training_quality of task {quoted(root or '.')} from {old[0]:g} to {new[0]:g}"
                    f" without touching {FAILURES}: a score changes with the analysis it rests on")
         hits.append(Hit(commit.sha, root, RAISED, f"{old[0]:g}->{new[0]:g}",
-                        Finding(_show(change.path), new[1], new[2], RAISED, message, Severity.WARNING)))
+                        Finding(change.path, new[1], new[2], RAISED, message, Severity.WARNING)))
     return hits
 
 
@@ -486,7 +486,7 @@ def _verify_attestations(commits: Sequence[Commit], ctx: Context) -> dict[str, F
     found = {}
     for commit in due:
         blobs = next(trees)[1] if commit.sha in checked else {}  # in the same order
-        where = _show(next(_task_changes(commit)).path)
+        where = next(_task_changes(commit)).path
         verdict = attest.verify_trailer(commit.message, lambda blobs=blobs: blobs, where)
         if verdict is not None:
             found[commit.sha] = verdict
@@ -546,11 +546,6 @@ def _unseen(sha: str) -> Hit:
 
 def _who(commit: Commit) -> str:
     return f"commit {commit.short} ({commit.author} <{commit.email}>, {commit.date[:10]})"
-
-
-def _show(path: str) -> str:
-    """A path as git shows it, undecodable bytes replaced (report.printable escapes the rest)."""
-    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _digest(text: str) -> str:

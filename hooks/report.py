@@ -76,6 +76,21 @@ def _escape(match: re.Match[str]) -> str:
     return repr(match.group())[1:-1]  # \n, \t, \x1b, \u202e
 
 
+def quoted(name: str) -> str:
+    """A name in quotes as Python writes it (controls escaped), a byte no UTF-8 reads as `\\xff`,
+    the way printable shows it in the finding's path."""
+    text = repr(name)
+    return _SURROGATE.sub(_byte, text) if "\\udc" in text else text
+
+
+_SURROGATE = re.compile(r"(\\*)\\udc([89a-f][0-9a-f])")  # after an even run of backslashes: an escape
+
+
+def _byte(match: re.Match[str]) -> str:
+    slashes, low = match.groups()
+    return match.group() if len(slashes) % 2 else f"{slashes}\\x{low}"
+
+
 def shorten(text: str, limit: int) -> str:
     """One finding is one line: long evidence is cut, and the cut is shown."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from hooks.complexity import Complexity
 from hooks.failures import FROM_SENTENCE, Analysis, Bypass, Failure, Level
 from hooks.policy import Policy
-from hooks.report import Finding, Severity
+from hooks.report import Finding, Severity, quoted
 from hooks.scan import Scan
 
 GENEROSITY = {"C": 0, "B": 1, "A": 2}
@@ -223,7 +223,7 @@ def _finding(policy: Policy, check: str, task: str, path: str, line: int, col: i
     if mode == "off":
         return []
     severity = Severity.ERROR if mode == "error" and certain else Severity.WARNING
-    return [Finding(path, max(line, 1), max(col, 1), code, f"task {task or '.'!r}: {message}", severity)]
+    return [Finding(path, max(line, 1), max(col, 1), code, f"task {quoted(task or '.')}: {message}", severity)]
 
 
 _BYPASS_KIND = {

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from hooks.encoding import decode
 from hooks.policy import Policy
-from hooks.report import Finding, Severity
+from hooks.report import Finding, Severity, quoted
 
 if TYPE_CHECKING:
     from hooks.failures import Analysis, Bypass
@@ -92,7 +92,7 @@ def assess(task: TaskFiles, policy: Policy, schema: Schema | None = None) -> Ass
     if task.failures is None:
         if claimed is not None:
             findings.append(Finding(meta_path, claimed.line, claimed.col, "TQ300",
-                                    f"task {task.root or '.'!r}: training_quality {claimed.value} cannot be checked: there is"
+                                    f"task {quoted(task.root or '.')}: training_quality {claimed.value} cannot be checked: there is"
                                     f" no {FAILURES}; add the failure analysis the score rests on", Severity.WARNING))
         findings += rubric.bypass_findings(task.root, meta_bypasses, claimed, policy)
         return Assessment(task, tuple(findings), None, None)

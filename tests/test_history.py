@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import threading
@@ -170,16 +171,18 @@ def test_renames_are_followed(repo: Repo, run: Run) -> None:
 
 
 def test_odd_paths(repo: Repo, run: Run) -> None:
-    root = "-n tâche\nodd\x1b[2J"  # a new line and "clear the screen" in a folder's name
+    root = "-n tâche\nodd\x1b[2J" + os.fsdecode(b"\xff")  # a new line, "clear the screen", a byte no UTF-8 reads
     put_task(repo, root, failures=FAILURES + LEAK)
     sha = commit(repo, "odd", "--no-verify")
     code, out, _ = run(repo, "audit", "--all")
     assert code == 1
     added = findings(out, "TQ403")
     assert len(added) == 1 and sha[:10] in added[0]
-    assert added[0].startswith("-n tâche\\nodd\\x1b[2J/lib/MODEL_FAILURES.md:24:1:")
-    assert "task '-n tâche\\nodd\\x1b[2J'" in added[0] and "\x1b" not in out
-    assert findings(out, "TQ401")
+    assert added[0].startswith("-n tâche\\nodd\\x1b[2J\\xff/lib/MODEL_FAILURES.md:24:1:")
+    assert "task '-n tâche\\nodd\\x1b[2J\\xff'" in added[0] and "\x1b" not in out
+    state = findings(out, "TQ401")
+    assert state and all("task '-n tâche\\nodd\\x1b[2J\\xff'" in line for line in state)
+    assert "\\udc" not in out and "\ufffd" not in out  # the byte is shown one way, as every finding shows it
 
 
 def test_a_shallow_clone_says_what_it_could_not_see(leaked: Leaked, tmp_path: Path, run: Run) -> None:
