@@ -580,9 +580,11 @@ def _counts(unit: _Unit) -> tuple[dict[str, int], bool]:
 
 _SCORE_AFTER = re.compile(r"training[ _-]?quality(?:\s+score)?[^.\n\d≥≤<>]{0,40}?(?<![\d.\-–])(\d+(?:\.\d+)?)\s*(?:/\s*10|out of 10)(?!\d|\.\d)", re.I)
 # "Training Quality: 9" is a score; "Impact on Training Quality: +3 points" is an adjustment.
-_SCORE_LABEL = re.compile(r"training[ _-]?quality(?:\s+score)?\W{0,3}[:=]\s*[^\w+\-–]{0,2}(\d+(?:\.\d+)?)(?!\s*(?:[-–/%\d.]|points?\b|pts\b))", re.I)
+_SCORE_LABEL = re.compile(r"training[ _-]?quality(?:\s+score)?\W{0,3}(?<![<>≥≤!])[:=](?!=)\s*[^\w+\-–]{0,2}(\d+(?:\.\d+)?)(?!\s*(?:-(?!>)|[–/%\d.]|points?\b|pts\b))", re.I)
 # "Previous Training Quality: 5/10" is history, not what the analysis claims now.
 _EARLIER = re.compile(r"\b(?:previous(?:ly)?|initial(?:ly)?|original(?:ly)?|prior|before|old|was|from)\W+(?:\w+\W+){0,2}$", re.I)
+# "7/10 → 9/10" and "6/10 before the fixes": the analysis tells a history; it states the score it ends at.
+_THEN = re.compile(r"\s*(?:(?:→|->|=>|⇒|⟶)\s*\**(?:(\d+(?:\.\d+)?)(?!\.?\d)(?:\s*(?:/\s*10|out of 10)(?!\d))?)?|\(?(?:before|initially|originally)\b)", re.I)
 _SCORE_BEFORE = re.compile(r"(?<![\d.\-–≥≤<>])(\d+(?:\.\d+)?)\s*/\s*10(?!\d|\.\d)[^.\n]{0,25}?training[ _-]?quality", re.I)
 
 
@@ -596,8 +598,9 @@ def _scores(line: int, text: str) -> list[StatedScore]:
     for offset, row in enumerate(text.split("\n")):
         for pattern in (_SCORE_AFTER, _SCORE_LABEL, _SCORE_BEFORE):
             for m in pattern.finditer(row):
-                value = float(m.group(1))
-                if value <= 10 and not _EARLIER.search(row[: m.start(1)]):
+                then = _THEN.match(row, m.end()) if pattern is not _SCORE_BEFORE else None
+                value = float(then.group(1) if then and then.group(1) else m.group(1))
+                if value <= 10 and not _EARLIER.search(row[: m.start(1)]) and not (then and not then.group(1)):
                     found.setdefault((line + offset, value), StatedScore(line + offset, value, shorten(row.strip(), 200)))
     return list(found.values())
 
@@ -605,8 +608,12 @@ def _scores(line: int, text: str) -> list[StatedScore]:
 # Each alternative starts with a letter, none with a group: re then passes over every position where
 # none can start (this scan reads every paragraph: twice as fast as "(?:minor|cosmetic|trivial) ...").
 _COMPETENT = Caseless(
-    r"production[- ](?:ready|grade|quality)|deployment[- ]ready|excellent(?! training)|exemplary|outstanding|exceptional"
-    r"|high[- ]quality(?! training)|near[- ]perfect|flawless|only (?:\w+ ){0,3}?(?:minor|cosmetic|trivial|small)|"
+    r"production[- ](?:ready|grade|quality)|deployment[- ]ready|excellent(?! (?:training|learning))|exemplary"
+    r"|outstanding(?! (?:\w+ )?(?:todo|issues?|items?|work|placeholders?|bugs?|problems?|questions?|concerns?|tasks?|errors?|fixes))"
+    r"|exceptional(?!(?:ly)? (?:\w+ )?(?:conditions?|cases?|circumstances?|paths?|errors?|situations?|flows?|events?|states?))"
+    r"|high[- ]quality(?! (?:training|learning))|near[- ]perfect|flawless"
+    r"|only (?:\w+ ){0,3}?(?:minor|cosmetic|trivial|small) (?:[\w-]+ ){0,3}?(?:fix|issue|error|change|adjust|correction|refinement"
+    r"|tweak|improvement|enhancement|gap|problem|inconsistenc|area|modification|update|edit|bug|defect|polish)|"
     + "|".join(rf"{word} (?:\w+ )?(?:fixes|changes|issues|adjustments|corrections|refinements|tweaks)"
                for word in ("minor", "cosmetic", "trivial"))
     + r"|purely cosmetic|minimal (?:fixes|changes|corrections|issues)|zero (?:\w+ ){0,2}(?:fixes|issues|changes|corrections)"
@@ -616,17 +623,24 @@ _MODEL = Caseless(
     r"model[_ ]response|\bthe model\b|\bmodel's|\bmodel (?:generated|produced|provided|delivered|created|implemented|demonstrated)"
     r"|\b(?:the|this|original|initial|generated) (?:response|implementation|code|solution|output|template|infrastructure)\b"
 )
-_IDEAL = re.compile(r"ideal|\bcorrected\b|\bfixed (?:version|code|implementation)|\bfinal (?:implementation|version|code|solution)|\bafter (?:the )?fix|\bnow\b|\bupdated\b|\bwe\b|\bour\b"
+_IDEAL = re.compile(r"ideal|\bcorrected\b|\bfixed (?:version|code|implementation)|\bfinal (?:[\w-]+ )?(?:implementation|version|code|solution)|\bafter (?:the )?fix|\bnow\b|\bupdated\b|\bwe\b|\bour\b"
                     r"|\b(?:these|the|all|such) (?:fixes|changes|corrections|improvements)\b|\bfixes (?:applied|made)\b|\btransform", re.I)
 _NEGATION = re.compile(
     r"\b(?:not|never|no longer|lacks?|lacking|lacked|falls? short|fell short|far from|without|rather than|instead of"
     r"|less than|nor|fails? to|failed to|missing|hardly|barely|neither|to be|to make|make it|making it|become|becoming"
     r"|would|could|should|needs? to|needed to|required to|for|towards?|achieve|achieving|reach|if|unless"
-    r"|into|transform\w*|turn\w* into|result\w* in|fail\w*)\b|n't\b",
+    r"|into|transform\w*|turn\w* into|result\w* in|fail\w*|apart from|aside from|besides|other than|except|beyond|more than|claim(?:s|ed|ing)?)\b|n't\b",
     re.I,
 )
+# Before a quality word, these make it a goal ("the PROMPT required a production-grade ..."), not a claim;
+# before "zero fixes" they do not ("the implementation required zero fixes").
+_GOAL = re.compile(r"\b(?:required|requires?|requiring|requested|asked|expected|specified|calls? for|called for|demand\w*|meets?|meeting|prevent\w*)\b", re.I)
+_AMOUNT = re.compile(r"only|minor|cosmetic|trivial|purely|minimal|zero|no\b")
+# "At first glance it looked production-ready, but ...": a concession, not a claim.
+_SEEMING = re.compile(r"\b(?:look(?:s|ed)?|appear(?:s|ed)?|seem(?:s|ed|ingly)?|at first glance|on the surface|superficially)\b", re.I)
+_CONCEDED = re.compile(r"\b(?:but|however|yet|although|though|while|whereas)\b", re.I)
 _LABEL = re.compile(r"([^:\n]{1,40}):")  # "MODEL_RESPONSE: ..." says whom a paragraph is about
-_CLAUSE = re.compile(r"[,;:(]|\b(?:but|however|although|though|while|whereas|yet)\b", re.I)
+_CLAUSE = re.compile(r"([,;:(]|\b(?:but|however|although|though|while|whereas|yet)\b)", re.I)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(\[])")
 
 
@@ -683,11 +697,23 @@ def _claimed(sentence: str, model_label: bool) -> bool:
     if not (model_label or _MODEL.search(sentence)) or _IDEAL.search(sentence):
         return False
     for m in _COMPETENT.finditer(sentence):
-        before = sentence[: m.start()]
-        clause = _CLAUSE.split(before)[-1]
-        if not _NEGATION.search(clause):
+        clause = _clause(sentence[: m.start()])
+        if _NEGATION.search(clause) or (not _AMOUNT.match(m.group()) and _GOAL.search(clause)):
+            continue
+        if not (_SEEMING.search(clause) and _CONCEDED.search(sentence)):
             return True
     return False
+
+
+def _clause(before: str) -> str:
+    """The clause a competence word stands in, from the text before it: back to the last separator,
+    and across the commas of a list ("failed to build secure, tested, production-ready code")."""
+    parts = _CLAUSE.split(before)  # text, separator, text, ...
+    clause = parts.pop()
+    while len(parts) >= 2 and parts[-1] == "," and len(clause.split()) <= 2:
+        clause = parts[-2] + "," + clause
+        del parts[-2:]
+    return clause
 
 
 # --- document checks -------------------------------------------------------------------------

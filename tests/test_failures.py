@@ -98,6 +98,44 @@ def test_competence_claims_belong_to_the_model_response_and_negation_is_understo
     assert [c.line for c in read("claims.md").claims] == [3, 17, 23]
 
 
+@pytest.mark.parametrize("sentence", [
+    # a goal, a requirement, or what the fixes prevented: not what the model delivered
+    "The PROMPT required a production-grade deployment, and the MODEL_RESPONSE left customer data readable by anyone.",
+    "The model was asked to create a production-grade VPC foundation.",
+    "These issues prevented the MODEL_RESPONSE from being production-ready and required significant fixes.",
+    "The MODEL_RESPONSE needed corrections to meet production-grade standards.",
+    "The MODEL_RESPONSE required more than minor fixes: a security hole had to be closed.",
+    "Although the model claimed its code was production-ready, it was not.",
+    # the negation stands before a list of qualities
+    "These faults show the model's failure to implement secure, maintainable, and production-ready code.",
+    "The MODEL_RESPONSE needed correction to achieve a fully functional, production-ready stack.",
+    # a concession: it only looked so
+    "At first glance the MODEL_RESPONSE looked production-ready, but it left the bucket public.",
+    "Although the MODEL_RESPONSE appeared excellent, it left the bucket public.",
+    # the words in another sense
+    "Apart from minor configuration issues, the MODEL_RESPONSE left customer data readable by anyone.",
+    "The MODEL_RESPONSE used only small t3.micro instances for the production database.",
+    "The MODEL_RESPONSE left two outstanding TODO placeholders in the stack.",
+    "The model's handler swallowed exceptional conditions from the database client.",
+    "This task has excellent learning value because the MODEL_RESPONSE broke the integration.",
+    "The path from the initial MODEL_RESPONSE to the final production-ready implementation is below.",
+])
+def test_what_is_not_a_competence_claim(sentence: str) -> None:
+    assert parse("MODEL_FAILURES.md", f"# Analysis\n\n{sentence}\n").claims == ()
+
+
+@pytest.mark.parametrize("sentence", [
+    "The MODEL_RESPONSE was production-ready; only minor configuration tweaks were needed.",
+    "The implementation required zero infrastructure fixes and deployed on the first attempt.",
+    "The MODEL_RESPONSE looks production-ready and needed only minor tweaks.",
+    "Beyond the two naming issues, the MODEL_RESPONSE is exceptionally high quality.",
+    "While the model generated complex, production-ready CDK code, its errors leave little to learn from.",
+    "The model's output was of high quality with only one configuration improvement needed.",
+])
+def test_what_stays_a_competence_claim(sentence: str) -> None:
+    assert len(parse("MODEL_FAILURES.md", f"# Analysis\n\n{sentence}\n").claims) == 1
+
+
 def test_a_leaked_heredoc_ends_the_document() -> None:
     analysis = read("heredoc-leak.md")
     assert [f.title for f in analysis.failures] == ["1. Output naming"]  # not the next task's document
@@ -207,6 +245,12 @@ def test_every_analysis_in_the_corpus_is_read_and_checked_without_a_traceback() 
         ("Impact on Training Quality: +3 points", []),  # an adjustment, not a score
         ("Previous Training Quality: 5/10", []),  # history, not today's claim
         ("Training quality before fixes: 4/10", []),
+        ("Training Quality Impact: 4/10 → 9/10 after resolution", [9.0]),  # a history: the score it ends at
+        ("Training Quality: 7 -> 9", [9.0]),
+        ("Training Quality: 9/10 → 6/10 after review", [6.0]),
+        ("Training quality: 6/10 before the fixes, 9/10 after", []),
+        ("Training Quality: 7/10 → Target: ≥8/10", []),
+        ("9. Training quality score >= 8", []),  # a criterion, not a score
     ],
 )
 def test_stated_scores_are_todays_claims_only(text: str, values: list[float]) -> None:
