@@ -171,6 +171,8 @@ def _run_audit(args: argparse.Namespace, git_repo, scope, *, update: bool, verbo
         report.say(f"{baseline.path}: {len(updated.entries)} acknowledged finding(s), {len(result.commits)} commit(s) audited")
         return report.PASS
     code = report.emit(h.finding for h in result.hits)
+    if code == report.FINDINGS:
+        report.say(history.HOW_TO_CLEAR)
     if verbose:
         acknowledged = f", {result.baselined} more acknowledged in {baseline.path}" if result.baselined else ""
         report.say(f"audited {len(result.commits)} commit(s) ({scope.description}): {len(result.hits)} finding(s){acknowledged}")

@@ -19,7 +19,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +44,9 @@ UNSEEN = "TQ405"  # a shallow clone: history the audit could not see
 MESSAGE_PATH = "COMMIT_MSG"  # where a commit-message finding points: line and column in the message
 
 BASELINE = ".training-quality-baseline.json"
+HOW_TO_CLEAR = ("A finding on a commit stays until that commit is rewritten (`git commit --amend` for the last one,"
+                " `git rebase -i` for an older one; `git show COMMIT:PATH` shows what it held) or acknowledged"
+                " (`training-quality audit --update-baseline`, then commit the baseline file).")
 _CACHE_FORMAT = 1
 _CHUNK = 500  # commits whose task files are looked up, and checked, in one batch
 _PARALLEL_FROM = 100  # commits to audit that pay for starting a worker per core
@@ -59,6 +62,7 @@ class Scope:
     all_refs: bool = False
     not_on_remote: str | None = None  # leave out what this remote has ("" any remote)
     since: str | None = None
+    replaceable: str | None = None  # HEAD while a commit is made: it may amend HEAD, so HEAD's findings warn
 
 
 @dataclass(frozen=True)
@@ -105,13 +109,15 @@ def hook_scope(repo: git.Repo, env: Mapping[str, str]) -> Scope:
     if remote and env.get("PRE_COMMIT_LOCAL_BRANCH"):  # a push that holds a root commit
         tip = gitrepo.resolve_commit(repo, env["PRE_COMMIT_LOCAL_BRANCH"])
         return Scope(f"commits not on {remote}", (tip,), not_on_remote=remote)
-    return local_scope(repo)
+    return local_scope(repo, committing="GIT_INDEX_FILE" in env)  # git sets it for the hooks of a commit
 
 
-def local_scope(repo: git.Repo) -> Scope:
-    """HEAD's commits that no remote-tracking branch holds (all of them where there is no remote)."""
+def local_scope(repo: git.Repo, committing: bool = False) -> Scope:
+    """HEAD's commits that no remote-tracking branch holds (all of them where there is no remote).
+    `committing`: a commit is being made, which may be the amend (or the rebase edit) that fixes HEAD."""
     head = gitrepo.head_commit(repo)
-    return Scope("local commits not on any remote", (head,) if head else (), not_on_remote="")
+    return Scope("local commits not on any remote", (head,) if head else (), not_on_remote="",
+                 replaceable=head if committing else None)
 
 
 def manual_scope(repo: git.Repo, *, all_refs: bool, since: str | None, range_: str | None) -> Scope:
@@ -352,12 +358,22 @@ def audit(repo: git.Repo, scope: Scope, policy: Policy, baseline: Baseline | Non
         cache.save(done, ctx.verdicts.states)
     hits = [hit for sha in shas for hit in (done[sha] if sha in done else fresh.get(sha, []))]
     hits += [_unseen(sha) for sha in sorted(shallow)]
+    hits = [_replaceable(h) if h.commit == scope.replaceable else h for h in hits]
     result = Result(hits, shas)
     if baseline is not None:
         acknowledged = baseline.keys
         result.hits = [h for h in hits if h.key not in acknowledged]
         result.baselined = len(hits) - len(result.hits)
     return result
+
+
+def _replaceable(hit: Hit) -> Hit:
+    """A finding on HEAD while a commit is being made warns: that commit may replace HEAD."""
+    f = hit.finding
+    if f.severity is Severity.WARNING:
+        return hit
+    note = " (a warning while a commit that may amend it is made; once a commit builds on it, or at a push, it blocks)"
+    return replace(hit, finding=replace(f, message=f.message + note, severity=Severity.WARNING))
 
 
 def _attested_era(repo: git.Repo, scope: Scope, start: str) -> set[str]:

@@ -393,3 +393,26 @@ def test_a_read_that_stops_early_does_not_hang(repo: Repo) -> None:
     reader.start()
     reader.join(30)
     assert not reader.is_alive() and len(errors) == 1 and errors[0].startswith(f"git cannot read object {'0' * 40}")
+
+
+def test_an_amend_may_replace_a_head_that_went_past_the_hooks(pre_commit: PreCommit, run: Run) -> None:
+    pre_commit.configure("check-training-quality", "check-no-verify")
+    repo = pre_commit.repo
+    put_task(repo, "task", failures=FAILURES + LEAK)
+    repo.git("add", "-A")
+    repo.git("-c", f"core.hooksPath={os.devnull}", "commit", "-qm", "past every hook")
+    put_task(repo, "task")  # the fix, staged: the amend replaces the commit that went past
+    amended = repo.git("commit", "-a", "--amend", "-m", "the task, fixed", check=False)
+    assert amended.returncode == 0, amended.stderr
+    assert run(repo, "audit")[0] == 0
+
+    put_task(repo, "task", failures=FAILURES + LEAK)
+    repo.git("-c", f"core.hooksPath={os.devnull}", "commit", "-qam", "past every hook again")
+    bad = repo.head()
+    put_task(repo, "other")
+    on_top = repo.commit("another task on top")  # HEAD's finding warns: the commit could have been an amend
+    assert on_top.returncode == 0, on_top.stderr
+    put_task(repo, "third")
+    refused = repo.commit("and one more")  # now it is history: only a rewrite or the baseline clears it
+    assert refused.returncode == 1 and f"commit {bad[:10]}" in refused.stderr
+    assert "git rebase -i" in refused.stderr and "--update-baseline" in refused.stderr
