@@ -193,8 +193,21 @@ def test_a_shallow_clone_says_what_it_could_not_see(leaked: Leaked, tmp_path: Pa
     assert code == 1
     assert any(line.startswith(".git/shallow:1:1: TQ405 warning: shallow clone") and bad[:10] in line
                for line in out.splitlines())
-    assert findings(out, "TQ401")  # the state it has is still checked
+    state = findings(out, "TQ401")  # the state it has is still checked, and told, but its author is unknown
+    assert state and all("TQ401 task 'task' as this shallow clone's history starts" in line for line in state)
+    assert "Test Author" not in "".join(state)
     assert findings(out, "TQ403") == []  # what the commit added is unknown without its parent
+
+
+def test_a_shallow_clone_keeps_to_the_baseline(leaked: Leaked, tmp_path: Path, run: Run) -> None:
+    repo, _, bad = leaked
+    assert run(repo, "audit", "--all", "--update-baseline")[0] == 0
+    commit(repo, "acknowledge the old finding")  # the newest commit changes no task
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo.path}", str(shallow))
+    code, out, _ = run(shallow, "audit", "--all")
+    assert code == 0 and findings(out, "TQ401") == []  # the state the baseline acknowledges under its commit
+    assert any(line.startswith(".git/shallow:1:1: TQ405 warning: shallow clone") for line in out.splitlines())
 
 
 def test_an_empty_repository(repo: Repo, run: Run) -> None:
