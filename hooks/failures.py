@@ -555,6 +555,20 @@ def _table_counts(rows: Sequence[_Unit]) -> dict[str, int]:
 _LEVEL_NAMED = Caseless(_LEVEL_WORD)  # what every count holds
 
 
+_NEXT_WORDS = re.compile(r"[ \t]+([a-z][\w/-]*(?:[ \t]+[a-z][\w/-]*){0,3})", re.I)
+
+
+def _of_failures(line: str, count: re.Match[str]) -> bool:
+    """"2 critical alarms" counts alarms, not failures: words after the level, none of them a failure's,
+    and no counting word before it ("Total failures: 1 Critical infrastructure code" counts failures)."""
+    words = _NEXT_WORDS.match(line, count.end())
+    return (not words or bool(_FAILURE_WORDS.search(words.group(1).lower()) or _ALSO_FAILURES.search(words.group(1)))
+            or bool(_COUNTING.search(line, 0, count.start())))
+
+
+_ALSO_FAILURES = re.compile(r"^(?:and|or|plus|with)\b|block|risk|item|change|point|vulnerab|violation", re.I)  # "3 Critical and 2 High"
+
+
 def _counts(unit: _Unit) -> tuple[dict[str, int], bool]:
     """Counts by level in a unit's first lines, and whether they come from running text only: one
     level counted in a sentence ("contained 9 critical issues"), not a list, a label ("Critical:
@@ -567,7 +581,7 @@ def _counts(unit: _Unit) -> tuple[dict[str, int], bool]:
         return found, False
     sentence = not unit.block
     for line in lines:
-        before = list(_COUNT_BEFORE.finditer(line))
+        before = [m for m in _COUNT_BEFORE.finditer(line) if _of_failures(line, m)]
         after = list(_COUNT_AFTER.finditer(line))
         pairs = [(m.group(2), m.group(1)) for m in before] + [(m.group(1), m.group(2)) for m in after]
         levels = {lv.capitalize() for lv, _ in pairs}

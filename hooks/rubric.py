@@ -139,7 +139,7 @@ def breakdown(task: str, analysis: Analysis, complexity: Complexity, claimed: Cl
     maximum = _clamp(policy.base + adjustment + complexity.value, policy)
     generous = _clamp(policy.base + generous_adjustment + complexity.value, policy)
     generous_reason = "the failures at their most generous reading"
-    gap = _numbering_gap(analysis.failures)
+    gap = _numbering_gap(analysis)
     if gap:  # the failures not read could be significant
         generous, generous_reason = policy.top, gap
     blocker = _blocker(analysis.failures, policy)
@@ -160,7 +160,7 @@ def verdict(b: Breakdown, analysis: Analysis, metadata_bypasses: Iterable[tuple[
     score = b.claimed
     findings = bypass_findings(b.task, [*((analysis.path, bp) for bp in analysis.bypasses), *metadata_bypasses], score, policy)
     listed = Counter(f.level for f in analysis.failures)
-    incomplete = _incomplete(analysis.failures, listed)
+    incomplete = _incomplete(analysis, listed)
     for declared in analysis.declared:
         wrong = {level: n for level, n in declared.counts.items() if listed.get(level, 0) != n}
         if wrong:
@@ -233,19 +233,28 @@ _BYPASS_KIND = {
 }
 
 
-def _incomplete(failures: tuple[Failure, ...], listed: Counter) -> str:
+def _incomplete(analysis: Analysis, listed: Counter) -> str:
     """Why the failures read may not be all the document lists ("" when nothing suggests so)."""
+    failures = analysis.failures
+    if not failures:  # a table or prose this reader does not take failures from: check-model-failures warns too
+        return " (no failures could be read from the document, so the count is uncertain)"
     if listed.get(None):
         return f" ({listed[None]} failure(s) have no impact level, so the count is uncertain)"
     if any(f.level_source == "heading" for f in failures):
         return " (some levels come from section headings, so the listed count may be misread)"
-    gap = _numbering_gap(failures)
+    gap = _numbering_gap(analysis)
     return f" ({gap}, so the count is uncertain)" if gap else ""
 
 
-def _numbering_gap(failures: tuple[Failure, ...]) -> str:
-    """Numbered failures with numbers missing: some could not be read."""
+def _numbering_gap(analysis: Analysis) -> str:
+    """Numbered failures with numbers missing: some could not be read, unless the document's own
+    counts are exactly the failures read."""
+    failures = analysis.failures
     numbers = [int(m.group(1)) for f in failures if (m := re.match(r"\W*(\d+)[.)]", f.title))]
+    levels = Counter(f.level for f in failures)
+    if any(sum(d.counts.values()) == len(failures) and all(levels[lv] == n for lv, n in d.counts.items())
+           for d in analysis.declared):
+        return ""
     if numbers and max(numbers) > len(failures):
         return f"the failures are numbered up to {max(numbers)} but {len(failures)} could be read"
     return ""

@@ -269,6 +269,10 @@ def test_stated_scores_are_todays_claims_only(text: str, values: list[float]) ->
         ("- **Total High-Severity Issues**: 2 (PostgreSQL version, VPC hardcoding)", {"High": 2}, False),
         ("The response had 1 high-severity issue in its tests.", {"High": 1}, True),
         ("Fix the 12 high-level-ish items", None, False),
+        ("- 2 critical alarms (export errors, throttles) wired to the on-call topic", None, False),  # alarms, not failures
+        ("- Tests validate 9 critical AWS resources", None, False),
+        ("It contained **3 Critical** and **2 High-severity** infrastructure failures.", {"Critical": 3, "High": 2}, False),
+        ("- **Total failures**: 2 (1 Critical infrastructure code, 1 High testing)", {"Critical": 1, "High": 1}, False),
     ],
 )
 def test_declared_counts_are_counts(text: str, counts: dict[str, int] | None, from_sentence: bool) -> None:

@@ -108,6 +108,22 @@ def test_declared_counts_that_disagree_block_and_unlevelled_failures_only_warn()
     assert [(f.code, f.severity) for f in findings] == [("TQ304", Severity.WARNING)]
 
 
+def test_declared_counts_only_warn_when_no_failure_could_be_read() -> None:
+    declared = [DeclaredCounts(30, {"Critical": 1, "High": 1}, "1 Critical, 1 High")]  # the failures were a table
+    findings = judge(analysis(declared=declared), 9)[1]
+    assert ("TQ304", Severity.WARNING) in [(f.code, f.severity) for f in findings]
+    assert all(f.severity is Severity.WARNING for f in findings)
+
+
+def test_a_numbering_gap_the_documents_own_counts_close_is_no_doubt() -> None:
+    gap = (dataclasses.replace(FORMATTING[0], title="1. Code formatting"), dataclasses.replace(FORMATTING[1], title="3. Lint errors"))
+    _, findings = judge(analysis(*gap), 9)
+    assert [(f.code, f.severity) for f in findings] == [("TQ302", Severity.WARNING)]  # failure 2 may be significant
+    declared = [DeclaredCounts(30, {"Critical": 0, "High": 0, "Medium": 0, "Low": 2}, "0 Critical, 0 High, 0 Medium, 2 Low")]
+    _, findings = judge(analysis(*gap, declared=declared), 9)
+    assert [(f.code, f.severity) for f in findings] == [("TQ302", Severity.ERROR)]  # it says there are two
+
+
 def test_bypass_text_blocks_even_without_a_score() -> None:
     a = analysis(*SECURITY, bypasses=[Bypass(12, "no-verify", "git commit --no-verify")])
     findings = judge(a, None)[1]
