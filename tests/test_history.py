@@ -429,3 +429,35 @@ def test_an_amend_may_replace_a_head_that_went_past_the_hooks(pre_commit: PreCom
     refused = repo.commit("and one more")  # now it is history: only a rewrite or the baseline clears it
     assert refused.returncode == 1 and f"commit {bad[:10]}" in refused.stderr
     assert "git rebase -i" in refused.stderr and "--update-baseline" in refused.stderr
+
+
+FORMATTING = """# Model Response Failures Analysis
+
+### 1. Code formatting
+
+**Impact Level**: Low
+
+The indentation did not match the project's prettier configuration.
+
+### 2. Lint errors
+
+**Impact Level**: Low
+
+eslint reported an unused import.
+"""
+
+
+def test_a_merge_that_combines_two_passing_edits_into_a_blocked_task_is_refused(pre_commit: PreCommit) -> None:
+    pre_commit.configure("check-training-quality", install=("pre-commit", "pre-merge-commit"))
+    repo = pre_commit.repo
+    put_task(repo, "task", score=3)
+    assert repo.commit("a task").returncode == 0
+    repo.git("checkout", "-q", "-b", "score")
+    put_task(repo, "task", score=9)  # two significant fixes support a 9
+    assert repo.commit("raise the score").returncode == 0
+    repo.git("checkout", "-q", "main")
+    put_task(repo, "task", score=3, failures=FORMATTING)  # two formatting fixes support a 3
+    assert repo.commit("the analysis, rewritten").returncode == 0
+    merged = repo.git("merge", "--no-edit", "score", check=False)  # no conflict: each side changed one file
+    assert merged.returncode != 0 and "TQ302" in merged.stdout + merged.stderr
+    assert repo.git("log", "-1", "--format=%s").stdout.strip() == "the analysis, rewritten"
