@@ -446,8 +446,10 @@ def _walk(node: _Node, ancestors: list[_Node], context: str, units: Sequence[_Un
 
 
 def _list_failures(node: _Node, ancestors: list[_Node], units: Sequence[_Unit], items: Sequence[_Item]) -> Iterator[Failure]:
-    """The top-level items of the lists in a section's own text; their sub-items belong to them."""
-    body = units[node.start : node.end]
+    """The top-level items of the lists in a section's own text and its sections, less a summary's or a
+    strengths list's ("Total failures: 0 ..." is no failure); their sub-items belong to them."""
+    left_out = [range(c.start - 1, c.end) for c in node.children if _excluded(c.title) and not c.children]
+    body = [u for k, u in enumerate(units[node.start : node.end], node.start) if not any(k in r for r in left_out)]
     if not body:
         return
     first, last = body[0].line, max(u.line for u in body)

@@ -98,6 +98,12 @@ def test_competence_claims_belong_to_the_model_response_and_negation_is_understo
     assert [c.line for c in read("claims.md").claims] == [3, 17, 23]
 
 
+def test_a_summary_list_is_no_failure_list() -> None:
+    analysis = parse("MODEL_FAILURES.md", "# Model Response Failures Analysis\n\nNothing had to be fixed.\n\n## Summary\n\n"
+                     "- Total failures: 0 Critical, 0 High, 0 Medium, 0 Low\n- Training value: low\n")
+    assert analysis.failures == () and analysis.declares_none  # so the rubric allows at most 3
+
+
 @pytest.mark.parametrize("sentence", [
     # a goal, a requirement, or what the fixes prevented: not what the model delivered
     "The PROMPT required a production-grade deployment, and the MODEL_RESPONSE left customer data readable by anyone.",
