@@ -47,8 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     audit = commands.add_parser("audit", help="find commits that went past the hooks (default: local commits not on a remote)")
     audit.add_argument("--all", dest="all_refs", action="store_true", help="every commit reachable from any ref")
-    audit.add_argument("--since", metavar="DATE", help="only commits since DATE (git's date formats)")
-    audit.add_argument("--range", dest="range_", metavar="A..B", help="the commits in B that are not in A")
+    audit.add_argument("--since", type=_given, metavar="DATE", help="only commits since DATE (git's date formats)")
+    audit.add_argument("--range", dest="range_", type=_given, metavar="A..B", help="the commits in B that are not in A")
     audit.add_argument("--update-baseline", action="store_true", help="acknowledge every finding in scope in the baseline")
     _history_options(audit)
     audit.set_defaults(run=_audit)
@@ -127,12 +127,19 @@ def _policy_option(parser: argparse.ArgumentParser) -> None:
 def _history_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--baseline", metavar="PATH",
                         help="acknowledged findings (default: .training-quality-baseline.json at the repository top)")
-    parser.add_argument("--attested-since", metavar="COMMIT|DATE",
+    parser.add_argument("--attested-since", type=_given, metavar="COMMIT|DATE",
                         help="from this commit (or date) on, a commit that changes a task must carry a valid "
                              "Training-Quality-Checked trailer (check-commit-attested); off by default")
     parser.add_argument("--jobs", "-j", type=_positive, metavar="N",
                         help="processes that check content (default: one per core for a long history)")
     _policy_option(parser)
+
+
+def _given(text: str) -> str:
+    """A value that is there: an empty one would be read as no option at all, the default scope without a word."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty value: give one, or leave the option out")
+    return text
 
 
 def _positive(text: str) -> int:

@@ -47,6 +47,7 @@ BASELINE = ".training-quality-baseline.json"
 HOW_TO_CLEAR = ("A finding on a commit stays until that commit is rewritten (`git commit --amend` for the last one,"
                 " `git rebase -i` for an older one; `git show COMMIT:PATH` shows what it held) or acknowledged"
                 " (`training-quality audit --update-baseline`, then commit the baseline file).")
+_BASELINE_VERSION = 1
 _CACHE_FORMAT = 1
 _CHUNK = 500  # commits whose task files are looked up, and checked, in one batch
 _PARALLEL_FROM = 100  # commits to audit that pay for starting a worker per core
@@ -84,9 +85,21 @@ class Hit:
         return [self.commit, self.task, self.code, self.evidence, f.path, f.line, f.col, f.message, f.severity.value]
 
     @classmethod
-    def from_json(cls, row: Sequence[Any]) -> Hit:
-        commit, task, code, evidence, path, line, col, message, severity = row
-        return cls(commit, task, code, evidence, Finding(path, int(line), int(col), code, message, Severity(severity)))
+    def from_json(cls, row: Any) -> Hit:
+        """A hit as `to_json` wrote it; any other shape is a TypeError or ValueError (a broken cache)."""
+        commit, task, code, evidence, path, line, col, message, severity = _typed(row, (str, str, str, str, *_FINDING))
+        return cls(commit, task, code, evidence, Finding(path, line, col, code, message, Severity(severity)))
+
+
+_FINDING = (str, int, int, str, str)  # path, line, column, code, message: a finding as the cache holds it
+
+
+def _typed(row: Any, types: tuple[type, ...]) -> list[Any]:
+    """A cached row, a list whose fields have exactly these types (true is no line number); else a
+    TypeError: a cache entry of the wrong shape is a broken cache, never trusted."""
+    if type(row) is not list or len(row) != len(types) or any(type(v) is not t for v, t in zip(row, types)):
+        raise TypeError("a cache entry of the wrong shape")
+    return row
 
 
 @dataclass
@@ -100,8 +113,15 @@ class Result:
 
 
 def hook_scope(repo: git.Repo, env: Mapping[str, str]) -> Scope:
-    """The scope pre-commit gives the hook: the pushed range, else the local commits not on a remote."""
+    """The scope pre-commit gives the hook: the pushed range, else the local commits not on a remote.
+
+    pre-commit sets PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF together, never empty, or neither (a
+    push that holds a root commit sets neither): one alone names no scope, and is a usage error.
+    """
     source, target = env.get("PRE_COMMIT_FROM_REF"), env.get("PRE_COMMIT_TO_REF")
+    if bool(source) != bool(target):
+        raise ConfigError(f"PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF come together (pre-commit sets both or neither):"
+                          f" got {source!r} and {target!r}")
     if source and target:
         start, end = gitrepo.resolve_commit(repo, source), gitrepo.resolve_commit(repo, target)
         return Scope(f"pushed range {start[:10]}..{end[:10]}", (end,), (start,))
@@ -332,8 +352,8 @@ def audit(repo: git.Repo, scope: Scope, policy: Policy, baseline: Baseline | Non
     shas = gitrepo.list_commits(repo, scope.tips, scope.exclude, all_refs=scope.all_refs,
                                 not_on_remote=scope.not_on_remote, since=scope.since)
     shallow = gitrepo.shallow_commits(repo) & set(shas)
-    attested = frozenset(_attested_era(repo, scope, attested_since)) if attested_since else frozenset()
-    cache = Cache(repo, policy, attested_since or "")
+    named, attested = _attested_era(repo, scope, attested_since) if attested_since else ("", frozenset())
+    cache = Cache(repo, policy, named)
     done = cache.commits()
     fresh: dict[str, list[Hit]] = {}
     todo = [sha for sha in shas if sha not in done]
@@ -377,16 +397,18 @@ def _replaceable(hit: Hit) -> Hit:
     return replace(hit, finding=replace(f, message=f.message + note, severity=Severity.WARNING))
 
 
-def _attested_era(repo: git.Repo, scope: Scope, start: str) -> set[str]:
-    """The commits in scope from `start` on: `git log START^@..` for a commit, `--since` for a date."""
+def _attested_era(repo: git.Repo, scope: Scope, start: str) -> tuple[str, frozenset[str]]:
+    """What `start` names now (a commit id, else the absolute date git reads it as: a branch moves, a
+    relative date slides) and the commits in scope from then on: `git log START^@..` for a commit,
+    `--since` for a date."""
     try:
         sha = gitrepo.resolve_commit(repo, start)
     except ConfigError:  # not a commit: a date in git's formats
-        gitrepo.check_date(repo, start, "--attested-since")
-        return set(gitrepo.list_commits(repo, scope.tips, scope.exclude, all_refs=scope.all_refs,
-                                        not_on_remote=scope.not_on_remote, since=start))
-    return set(gitrepo.list_commits(repo, scope.tips, (*scope.exclude, *gitrepo.parents(repo, sha)),
-                                    all_refs=scope.all_refs, not_on_remote=scope.not_on_remote))
+        date = gitrepo.check_date(repo, start, "--attested-since")
+        return date, frozenset(gitrepo.list_commits(repo, scope.tips, scope.exclude, all_refs=scope.all_refs,
+                                                    not_on_remote=scope.not_on_remote, since=date))
+    return sha, frozenset(gitrepo.list_commits(repo, scope.tips, (*scope.exclude, *gitrepo.parents(repo, sha)),
+                                               all_refs=scope.all_refs, not_on_remote=scope.not_on_remote))
 
 
 def _chunks(items: Iterable[Commit], size: int) -> Iterator[list[Commit]]:
@@ -595,11 +617,15 @@ class Baseline:
         """The baseline at `path`; none there is an empty one, a broken one a configuration error."""
         try:
             data = json.loads(path.read_bytes())
+            if type(data["version"]) is not int or data["version"] != _BASELINE_VERSION:
+                raise ConfigError(f"baseline version {data['version']!r}: this training-quality reads version"
+                                  f" {_BASELINE_VERSION}; use the one that wrote it, or delete the file and run"
+                                  " `training-quality audit --update-baseline`", str(path))
             entries = tuple({**{k: str(e[k]) for k in ("commit", "task", "code", "evidence")},
                              "finding": str(e.get("finding", ""))} for e in data["entries"])
         except FileNotFoundError:
             return cls(path, ())
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:  # RecursionError: nested too deep
             raise ConfigError(f"unreadable baseline ({exc.__class__.__name__}: {exc}); fix or delete it, then"
                               " run `training-quality audit --update-baseline`", str(path)) from None
         return cls(path, entries)
@@ -614,7 +640,8 @@ class Baseline:
 
     def write(self) -> None:
         try:
-            self.path.write_text(json.dumps({"version": 1, "entries": list(self.entries)}, indent=1) + "\n")
+            data = {"version": _BASELINE_VERSION, "entries": list(self.entries)}
+            self.path.write_text(json.dumps(data, indent=1) + "\n")
         except OSError as exc:
             raise ConfigError(f"cannot write the baseline: {exc.strerror}", str(self.path)) from None
 
@@ -627,26 +654,29 @@ class Cache:
 
     Two state files in the git directory all worktrees share (repo.write_state: atomic), as what
     they hold is named by content; a broken or stale one is ignored and rebuilt by the run, never an error.
+    A commit's hits also depend on the attestation start (`attested`: the commit id or absolute date
+    `--attested-since` names, "" for none); a task's verdict does not, so it outlives a new start.
     """
 
     COMMITS, STATES = "audit-commits.json", "audit-states.json"
 
-    def __init__(self, repo: git.Repo, policy: Policy, attested_since: str = "") -> None:
+    def __init__(self, repo: git.Repo, policy: Policy, attested: str = "") -> None:
         self.repo = repo
-        self.key = f"{_CACHE_FORMAT}-{policy.version}-{_code_digest()}-{attested_since}"
+        checks = f"{_CACHE_FORMAT}-{policy.version}-{_code_digest()}"
+        self.keys = {self.COMMITS: f"{checks}-{attested}", self.STATES: checks}
 
     def commits(self) -> dict[str, list[Hit]]:
         rows = self._load(self.COMMITS)
         try:
             return {sha: [Hit.from_json(r) for r in hits] for sha, hits in rows.items()}
-        except (ValueError, TypeError, AttributeError):
+        except (ValueError, TypeError):
             return {}
 
     def states(self) -> dict[str, list[Finding]]:
         rows = self._load(self.STATES)
         try:
-            return {k: [Finding(p, int(line), int(col), c, m) for p, line, col, c, m in v] for k, v in rows.items()}
-        except (ValueError, TypeError, AttributeError):
+            return {k: [Finding(*_typed(f, _FINDING)) for f in v] for k, v in rows.items()}
+        except TypeError:
             return {}
 
     def save(self, commits: Mapping[str, list[Hit]], states: Mapping[str, list[Finding]]) -> None:
@@ -663,12 +693,14 @@ class Cache:
             data = json.loads(gitrepo.read_state(self.repo, name, shared=True) or "{}")
         except (ValueError, RecursionError):
             return {}
-        if not isinstance(data, dict) or data.get("key") != self.key or not isinstance(data.get("entries"), dict):
+        key = self.keys[name]
+        if not isinstance(data, dict) or data.get("key") != key or not isinstance(data.get("entries"), dict):
             return {}
         return data["entries"]
 
     def _save(self, name: str, entries: Mapping[str, Any]) -> None:
-        gitrepo.write_state(self.repo, name, json.dumps({"key": self.key, "entries": entries}, separators=(",", ":")), shared=True)
+        data = {"key": self.keys[name], "entries": entries}
+        gitrepo.write_state(self.repo, name, json.dumps(data, separators=(",", ":")), shared=True)
 
 
 def _code_digest() -> str:

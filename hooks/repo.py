@@ -9,6 +9,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,13 +107,17 @@ def read_staged(repo: git.Repo, paths: Sequence[str]) -> dict[str, bytes]:
 
 # --- history: scope, one streaming `git log`, batched lookups (the audit, issue 5) ---
 
-ZERO = "0" * 40
-_LOG_FLAGS = ("--no-color", "--no-ext-diff", "--no-textconv", "--no-abbrev", "--no-mailmap", "--root", "--raw", "-z")
+# --encoding: messages and names in UTF-8 whatever the commit's encoding (i18n.commitEncoding) or the
+# repository's i18n.logOutputEncoding, as `_text` reads them
+_LOG_FLAGS = ("--no-color", "--no-ext-diff", "--no-textconv", "--no-abbrev", "--no-mailmap", "--encoding=UTF-8",
+              "--root", "--raw", "-z")
+_FULL_ID = re.compile("[0-9a-f]{40}|[0-9a-f]{64}")  # a commit id as git prints it: sha1, sha256
 
 
 @dataclass(frozen=True)
 class Change:
-    """One file a commit changes, from `git log --raw`: blob ids are None where the side is absent."""
+    """One file a commit changes, from `git log --raw`: blob ids are None where the side is absent or
+    no regular file (a symlink, a submodule), as the hooks, which read regular files only, see it."""
 
     path: str  # for a rename, the new path (its old blob is the content at the old one)
     old_blob: str | None  # the first parent's version (a merge's combined diff lists each parent's)
@@ -142,22 +147,30 @@ class Commit:
 
 
 def resolve_commit(repo: git.Repo, rev: str) -> str:
-    """The full id of the commit `rev` names; anything else (an option, a tree, nothing) is a usage error."""
+    """The full id of the commit `rev` names; anything else (an option, a tree, nothing) is a usage error.
+
+    Only a bare full id counts: `rev-parse --verify` answers a negation (`^REF`) with `^<id>`.
+    """
     import git
 
     try:
-        return repo.git.rev_parse("--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+        sha = repo.git.rev_parse("--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
     except git.GitCommandError:
-        raise ConfigError(f"not a commit: {rev!r}") from None
+        sha = ""
+    if not _FULL_ID.fullmatch(sha):
+        raise ConfigError(f"not a commit: {rev!r}")
+    return sha
 
 
-def check_date(repo: git.Repo, date: str, option: str) -> None:
-    """A usage error where git reads `date` as now, as it reads any text it cannot parse ("yesterdy",
-    "zzz"): such a date would leave every commit out without a word."""
+def check_date(repo: git.Repo, date: str, option: str) -> str:
+    """The absolute date git reads `date` as (`@<seconds>`, which `--since` takes); a usage error
+    where git reads it as now, as it reads any text it cannot parse ("yesterdy", "zzz"): such a date
+    would leave every commit out without a word."""
     cutoff, now = (line.rpartition("=")[2] for line in repo.git.rev_parse(f"--since={date}", "--since=now").split())
     if cutoff == now:
         raise ConfigError(f"git reads {date!r} as the date now, as it reads any text that is no date it knows, so no"
                           " commit would count: give a date such as 2025-01-01 or '2 weeks ago'", option)
+    return f"@{cutoff}"
 
 
 def head_commit(repo: git.Repo) -> str | None:
@@ -254,11 +267,13 @@ def _changes(raw: bytes) -> Iterator[Change]:
         paths = 2 if status[0] in "RC" and colons == 1 else 1  # a rename or copy: the old path, then the new
         names = [_path(p) for p in fields[i + 1 : i + 1 + paths]]
         i += 1 + paths
-        yield Change(path=names[-1], old_blob=_blob(blobs[0]), new_blob=_blob(blobs[-1]), new_mode=modes[-1])
+        yield Change(path=names[-1], old_blob=_blob(modes[0], blobs[0]), new_blob=_blob(modes[-1], blobs[-1]),
+                     new_mode=modes[-1])
 
 
-def _blob(sha: str) -> str | None:
-    return None if sha == ZERO else sha
+def _blob(mode: str, sha: str) -> str | None:
+    """The blob id of a regular file; None for an absent side (mode 000000), a symlink or a submodule."""
+    return sha if mode.startswith("100") else None
 
 
 def _path(name: bytes) -> str:
@@ -270,25 +285,53 @@ def _text(data: bytes) -> str:
 
 
 def blobs_at(repo: git.Repo, queries: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str | None]:
-    """Blob id of each (commit, path), None where the commit has no such file; one `cat-file --batch-check`."""
+    """Blob id of each (commit, path), None where the commit holds no regular file there (none, a
+    symlink, a submodule), as `staged_blobs` reads the index.
+
+    `<commit>:<path>` answers for a symlink too and git 2.39 has no `%(objectmode)`, so the folders
+    holding the paths are read, modes and all, in one `cat-file --batch`.
+    """
+    folders = {(sha, path): (sha, path.rpartition("/")[0]) for sha, path in queries}
+    simple = [f for f in dict.fromkeys(folders.values()) if "\n" not in f[1]]
+    requests = [f"{sha}:{folder}\n".encode("utf-8", "surrogateescape") for sha, folder in simple]
+    entries: dict[tuple[str, str], dict[bytes, str]] = {}
+    with _fed(repo, "cat_file", ("--batch",), requests) as out:
+        for sha, folder in simple:
+            header = out.readline().split()  # `<id> <type> <size>`, or `<request> missing` (no such folder)
+            if header and header[-1].isdigit():
+                data = out.read(int(header[-1]))
+                out.read(1)  # the newline after each object
+                entries[(sha, folder)] = _regular_files(data, len(sha) // 2) if header[1] == b"tree" else {}
     answers: dict[tuple[str, str], str | None] = {}
-    simple = [q for q in dict.fromkeys(queries) if "\n" not in q[1]]
-    requests = [f"{sha}:{path}\n".encode("utf-8", "surrogateescape") for sha, path in simple]
-    with _fed(repo, "cat_file", ("--batch-check=%(objectname) %(objecttype)",), requests) as out:
-        for query in simple:
-            words = out.readline().split()
-            answers[query] = words[0].decode() if words[-1] == b"blob" else None
-    for sha, path in set(queries) - set(simple):  # a newline in the path: walk the trees instead
-        answers[(sha, path)] = _tree_lookup(repo, sha, path)
+    for (sha, path), folder in folders.items():
+        if "\n" in folder[1]:  # a newline in the folder's path: walk the trees instead
+            answers[(sha, path)] = _tree_lookup(repo, sha, path)
+        else:
+            name = path.rpartition("/")[2].encode("utf-8", "surrogateescape")
+            answers[(sha, path)] = entries.get(folder, {}).get(name)
     return answers
 
 
+def _regular_files(tree: bytes, id_size: int) -> dict[bytes, str]:
+    """The regular files a raw tree object lists (`<mode> <name>\\0<binary id>` entries), by name."""
+    files, i = {}, 0
+    while i < len(tree):
+        space = tree.index(b" ", i)
+        end = tree.index(b"\0", space) + 1
+        if tree.startswith(b"100", i):
+            files[tree[space + 1 : end - 1]] = tree[end : end + id_size].hex()
+        i = end + id_size
+    return files
+
+
 def _tree_lookup(repo: git.Repo, sha: str, path: str) -> str | None:
+    import stat
+
     try:
         item = repo.commit(sha).tree / path
     except KeyError:
         return None
-    return item.hexsha if item.type == "blob" else None
+    return item.hexsha if stat.S_ISREG(item.mode) else None
 
 
 # --- commit attestation (issue 6): what the index changes, what a tree holds, state files ---

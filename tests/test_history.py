@@ -5,6 +5,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -461,3 +462,119 @@ def test_a_merge_that_combines_two_passing_edits_into_a_blocked_task_is_refused(
     merged = repo.git("merge", "--no-edit", "score", check=False)  # no conflict: each side changed one file
     assert merged.returncode != 0 and "TQ302" in merged.stdout + merged.stderr
     assert repo.git("log", "-1", "--format=%s").stdout.strip() == "the analysis, rewritten"
+
+
+def test_a_symlinked_task_file_is_read_as_absent(repo: Repo, run: Run) -> None:
+    """The hooks read regular files only: a symlink's target path is no content of the task, in the
+    commit that changes it nor in a later one that leaves it as it was."""
+    repo.write("store/meta.json", META.replace("SCORE", "9"))
+    repo.write("task/lib/MODEL_FAILURES.md", FAILURES)
+    (repo.path / "task" / "metadata.json").symlink_to("../store/meta.json")
+    commit(repo, "a task whose metadata.json is a symlink")
+    repo.write("task/lib/MODEL_FAILURES.md", FAILURES + "\nChecked again.\n")
+    commit(repo, "only the analysis")
+    code, out, _ = run(repo, "audit", "--range", "HEAD~1..HEAD")  # metadata.json left as it was
+    assert (code, out) == (0, "audited 1 commit(s) (range HEAD~1..HEAD): 0 finding(s)\n")
+    assert run(repo, "audit", "--all")[:2] == (0, "audited 2 commit(s) (every ref): 0 finding(s)\n")
+
+
+def test_a_latin1_repository_is_read_in_its_encoding(repo: Repo, run: Run) -> None:
+    repo.git("config", "i18n.commitEncoding", "latin1")
+    put_task(repo, "task")
+    repo.write("../message", b"ok\n\nran git\xa0commit\xa0-n -m x\n")
+    repo.git("add", "-A")
+    env = {**os.environb, b"GIT_AUTHOR_NAME": b"Jos\xe9"}
+    subprocess.run(["git", "commit", "-q", "-F", "../message"], cwd=repo.path, env=env, check=True)
+    code, out, _ = run(repo, "audit")
+    assert code == 1
+    [message] = findings(out, "TQ402")
+    assert message.startswith("COMMIT_MSG:3:1: TQ402") and "(José <author@example.com>" in message
+
+
+def test_a_ref_must_name_one_commit(leaked: Leaked, monkeypatch: pytest.MonkeyPatch, run: Run) -> None:
+    """`^REF` is a negation, which `rev-parse --verify` answers with `^<id>`: no commit id."""
+    repo, clean, _ = leaked
+    monkeypatch.setenv("PRE_COMMIT_FROM_REF", clean)
+    monkeypatch.setenv("PRE_COMMIT_TO_REF", "^HEAD")
+    code, out, err = run(repo, "check-no-verify")
+    assert (code, out) == (2, "") and "error: not a commit: '^HEAD'" in err
+    code, out, err = run(repo, "audit", "--range", "^HEAD~1..HEAD")
+    assert (code, out) == (2, "") and "error: not a commit: '^HEAD~1'" in err
+
+
+@pytest.mark.parametrize("option", ["--range", "--since", "--attested-since"])
+def test_an_empty_option_is_a_usage_error(leaked: Leaked, run: Run, capsys: pytest.CaptureFixture[str],
+                                          option: str) -> None:
+    """An empty value would read as no option at all: the default scope, or no attestation start."""
+    repo, _, _ = leaked
+    with pytest.raises(SystemExit) as usage:
+        run(repo, "audit", option, "")
+    assert usage.value.code == 2 and f"argument {option}: an empty value" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("given", [("", "HEAD"), ("HEAD~1", ""), (None, "HEAD"), ("HEAD~1", None)])
+def test_the_pushed_range_needs_both_ends(leaked: Leaked, monkeypatch: pytest.MonkeyPatch, run: Run,
+                                         given: tuple[str | None, str | None]) -> None:
+    """pre-commit sets PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF together or not at all (a push
+    holding a root commit sets neither): one alone is no scope to fall back from."""
+    repo, _, _ = leaked
+    for name, value in zip(("PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF"), given):
+        if value is not None:
+            monkeypatch.setenv(name, value)
+    code, out, err = run(repo, "check-no-verify")
+    assert (code, out) == (2, "") and "PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF come together" in err
+
+
+def test_the_cache_follows_what_attested_since_names(repo: Repo, monkeypatch: pytest.MonkeyPatch, run: Run) -> None:
+    """A branch moves and a relative date slides: cached verdicts are for the commit or the date they named."""
+    day = 86_400
+    for n, when in enumerate((1_700_000_000, 1_700_000_000 + 2 * day)):
+        monkeypatch.setenv("GIT_COMMITTER_DATE", f"@{when} +0000")
+        put_task(repo, "task", failures=FAILURES + f"\nRevision {n}.\n")
+        commit(repo, f"revision {n}, no trailer")
+    first, second = repo.git("rev-list", "--reverse", "HEAD").stdout.split()
+    cache = repo.path / ".git" / "training-quality"
+
+    def unchecked(*argv: str) -> list[str]:
+        cached = run(repo, "audit", *argv)
+        shutil.rmtree(cache)
+        assert run(repo, "audit", *argv) == cached  # what a run with no cache finds
+        return [sha for sha in (first, second) if sha[:10] in "".join(findings(cached[1], "TQ502"))]
+
+    repo.git("branch", "dev", first)
+    assert unchecked("--attested-since", "dev") == [first, second]
+    repo.git("branch", "-f", "dev", second)
+    assert unchecked("--attested-since", "dev") == [second]
+    monkeypatch.setenv("GIT_TEST_DATE_NOW", str(1_700_000_000 + day + day // 2))
+    assert unchecked("--attested-since", "2 days ago") == [first, second]
+    monkeypatch.setenv("GIT_TEST_DATE_NOW", str(1_700_000_000 + 3 * day))
+    assert unchecked("--attested-since", "2 days ago") == [second]
+
+
+def test_a_baseline_too_deep_or_of_another_version_is_a_usage_error(leaked: Leaked, run: Run) -> None:
+    repo, _, _ = leaked
+    baseline = repo.path / ".training-quality-baseline.json"
+    baseline.write_text("[" * 100_000)
+    code, out, err = run(repo, "audit", "--all")
+    assert (code, out) == (2, "") and "error: unreadable baseline (RecursionError" in err
+    baseline.write_text(json.dumps({"version": 2, "entries": []}))
+    code, out, err = run(repo, "audit", "--all")
+    assert (code, out) == (2, "") and "error: baseline version 2: this training-quality reads version 1" in err
+
+
+@pytest.mark.parametrize("name, field, value", [
+    ("audit-commits.json", 7, ["a", "list"]), ("audit-commits.json", 4, None), ("audit-commits.json", 5, True),
+    ("audit-states.json", 4, ["a", "list"]), ("audit-states.json", 0, None), ("audit-states.json", 1, True),
+])
+def test_a_cache_entry_of_the_wrong_shape_is_a_broken_cache(leaked: Leaked, run: Run, name: str, field: int,
+                                                            value: object) -> None:
+    """Right key, wrong field types (a message that is a list, a path that is null, a line that is true)."""
+    repo, _, _ = leaked
+    first = run(repo, "audit", "--all")
+    cache = repo.path / ".git" / "training-quality"
+    data = json.loads((cache / name).read_text())
+    next(hits for hits in data["entries"].values() if hits)[0][field] = value
+    (cache / name).write_text(json.dumps(data))
+    if name == "audit-states.json":
+        (cache / "audit-commits.json").unlink()  # else no task verdict is read
+    assert run(repo, "audit", "--all") == first
