@@ -318,7 +318,7 @@ _FAILURE_NOUN = r"failures?|issues?|errors?|problems?|bugs?|mistakes?|gaps?|defe
 _NOT_FAILURES = re.compile(
     r"strengths?|went (?:well|right)|(?:got|did|done|went|gets) (?:right|well)|positives?|summary|overview|introduction"
     r"|\bnot (?:a |an |model |real |actual )?(?:failures?|issues?|errors?|problems?|bugs?)\b|conclusions?|training (?:value|quality)|lessons?|learnings?|takeaways?|recommendations?|statistics|metrics"
-    r"|assessment|justification|appendix|references|next steps|scoring|knowledge gaps?|excellent|exemplary"
+    r"|assessment|justification|^appendix|^references\b|next steps|scoring|knowledge gaps?|excellent|exemplary"
     r"|correct(?:ly)? implement|successful|well[- ]implemented|root cause analysis|no (?:\w+ )?(?:failures|issues)"
     r"|strong points|highlights|what worked|best practices (?:followed|implemented|applied|demonstrated)"
     r"|(?:operational|business|overall) impact|impact (?:analysis|assessment|summary)|\bby (?:priority|severity|category|impact|type)\b"

@@ -98,6 +98,12 @@ def test_competence_claims_belong_to_the_model_response_and_negation_is_understo
     assert [c.line for c in read("claims.md").claims] == [3, 17, 23]
 
 
+def test_a_failure_about_references_is_no_references_section() -> None:
+    analysis = parse("MODEL_FAILURES.md", "# Analysis\n\n## Critical Failures\n\n### 1. Circular Dependency in Resource References\n\n"
+                     "**Impact Level**: Critical\n\nThe bucket and the role referenced each other.\n\n## References\n\n- AWS docs\n")
+    assert [(f.title, f.level) for f in analysis.failures] == [("1. Circular Dependency in Resource References", "Critical")]
+
+
 def test_a_summary_list_is_no_failure_list() -> None:
     analysis = parse("MODEL_FAILURES.md", "# Model Response Failures Analysis\n\nNothing had to be fixed.\n\n## Summary\n\n"
                      "- Total failures: 0 Critical, 0 High, 0 Medium, 0 Low\n- Training value: low\n")
