@@ -13,6 +13,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -134,9 +135,12 @@ def _apply(policy: Policy, settings: Mapping[str, Any], source: str) -> Policy:
 def _checks(current: dict[str, str], key: str, value: Any, source: str) -> tuple[tuple[str, str], ...]:
     """`check.NAME = MODE` one at a time, or a `checks` table / "NAME=MODE, ..." string."""
     if key in ("check", "checks"):
-        items = value.items() if isinstance(value, Mapping) else (_pairs(value, str) if isinstance(value, str) else None)
-        if items is None:
+        if not isinstance(value, (Mapping, str)):
             raise ConfigError("setting 'checks': expected a table of NAME = MODE", source)
+        try:
+            items = _pairs(value, str)
+        except ValueError as exc:
+            raise ConfigError(f"setting 'checks': {exc}", source) from None
     else:
         items = [(key.split(".", 1)[1], value)]
     for name, mode in items:
@@ -149,9 +153,12 @@ def _checks(current: dict[str, str], key: str, value: Any, source: str) -> tuple
 
 
 def _int(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise ValueError(f"expected a whole number, not {value!r}")
-    return int(value)
+    """A whole number: an int (TOML), or its digits (setup.cfg and --set give text)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+\s*", value):
+        return int(value)
+    raise ValueError(f"expected a whole number, not {value!r}")
 
 
 def _category(value: Any) -> str:
@@ -221,7 +228,8 @@ def _validated(policy: Policy, source: str) -> Policy:
         raise ConfigError(f"setting 'top': must be positive, not {policy.top}", source)
     for name in ("threshold", "base", "no_fixes_max"):
         if not 0 <= getattr(policy, name) <= policy.top:
-            raise ConfigError(f"setting {name.replace('_', '-')!r}: must be between 0 and top ({policy.top})", source)
+            raise ConfigError(f"setting {name.replace('_', '-')!r} ({getattr(policy, name)}): must be between 0 and top"
+                              f" ({policy.top}); set both where one moves past the other", source)
     if any(at_least < 1 for at_least, _ in policy.c_penalties):
         raise ConfigError("setting 'c-penalties': counts must be 1 or more", source)
     return policy

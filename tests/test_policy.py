@@ -52,6 +52,9 @@ def test_pyproject_wins_over_setup_cfg_only_when_it_has_the_table(tmp_path: Path
         ("[tool.training-quality]\ncheck.maximum = \"loud\"\n", "pyproject.toml", "maximum must be one of error, warning, off"),
         ("[tool.training-quality]\nlevel-categories = {High = \"D\"}\n", "pyproject.toml", "setting 'level-categories'"),
         ("[tool.training-quality\n", "pyproject.toml", "cannot read"),
+        ("[tool.training-quality]\nchecks = \"off\"\n", "pyproject.toml", "setting 'checks': expected key=value, not 'off'"),
+        ("[tool.training-quality]\ntop = 5\n", "pyproject.toml", "setting 'threshold' (8): must be between 0 and top (5)"),
+        ("[training-quality]\nchecks = maximum\n", "setup.cfg", "setting 'checks': expected key=value, not 'maximum'"),
     ],
 )
 def test_a_bad_setting_names_the_file_and_key(tmp_path: Path, text: str, where: str, words: str) -> None:
@@ -64,5 +67,7 @@ def test_a_bad_setting_names_the_file_and_key(tmp_path: Path, text: str, where: 
 def test_a_bad_arg_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="expected KEY=VALUE"):
         load(str(tmp_path), ["threshold"])
-    with pytest.raises(ConfigError, match="setting 'base'"):
+    with pytest.raises(ConfigError, match="setting 'base': expected a whole number, not 'eight'"):
         load(str(tmp_path), ["base=eight"])
+    with pytest.raises(ConfigError, match="setting 'checks': expected key=value, not 'off'"):
+        load(str(tmp_path), ["checks=off"])
