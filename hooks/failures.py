@@ -758,7 +758,7 @@ def check(analysis: Analysis) -> list[Finding]:
         ]
     elif unlevelled:
         found.append(Finding(path, failures[0].line, 1, "TQ201", f"none of the {len(failures)} failures states an impact level, so the rubric "
-                             "reads each as moderate (B): add '**Impact Level**: Critical|High|Medium|Low' to each", Severity.WARNING))
+                             "reads each by its text (else as moderate, B): add '**Impact Level**: Critical|High|Medium|Low' to each", Severity.WARNING))
     listed = {lv: sum(f.level == lv for f in failures) for lv in LEVELS}
     own = all(f.level_source in ("field", "tag") for f in failures)
     for declared in analysis.declared:

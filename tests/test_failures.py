@@ -67,6 +67,7 @@ def test_a_bare_numbered_list_is_read_as_failures_without_levels() -> None:
     assert levels(analysis) == [(1, None, None), (3, None, None)]
     assert "The bucket name was not unique." in analysis.failures[1].text
     assert codes(analysis) == [(1, "TQ201", "warning")]
+    assert "the rubric reads each by its text (else as moderate, B)" in check(analysis)[0].message  # a title may read as A
 
 
 def test_a_document_pasted_in_a_markdown_fence_is_read_at_its_own_lines() -> None:
