@@ -253,6 +253,7 @@ _READ = frozenset({"blockquote_open", "blockquote_close", "inline", "bullet_list
                    "tr_open", "tr_close"})
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))  # soft hyphen, zero-width characters
 _EMPHASIS = re.compile(r"\*\*|__|[*`]|~~")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
@@ -263,6 +264,7 @@ def _plain(markdown: str) -> str:
     text = _unlink(text) if "](" in text else text
     text = _EMPHASIS.sub("", text)
     text = _ESCAPE.sub(r"\1", text) if "\\" in text else text  # backslash escapes: "1\\." is "1."
+    text = text if text.isascii() else text.translate(_INVISIBLE)  # "L\u200bow" reads as "Low", as it shows
     if "\n" not in text:
         return " ".join(text.split())
     return "\n".join(" ".join(line.split()) for line in text.split("\n"))
@@ -348,7 +350,7 @@ _NUMBERED = re.compile(
     r"|correction|improvement|enhancement|defect|flaw|fault|case)\s*[-#:]?\s*\d+\b)"
 )
 _FIELD = re.compile(
-    rf"^[^\w\n]*(?:(?:impact|severity|priority|risk)[ _]level|severity|priority|criticality)\W*?\s*[:：=|-]\s*\W*(?:very\s+)?{_LEVEL_WORD}\b"
+    rf"^[^\w\n]*(?:(?:impact|severity|priority|risk)[ _]level|severity|priority|criticality)\W*?\s*[:：=|\-–—]\s*\W*(?:very\s+)?{_LEVEL_WORD}\b"
     rf"|^[^\w\n]*impact\W*?\s*[:：=|]\s*\W*{_LEVEL_WORD}(?=\s*(?:$|[^\w\s]|(?:severity|priority|impact|risk)\b))",
     re.I | re.M,
 )

@@ -338,3 +338,14 @@ def test_cr_and_crlf_end_lines_as_lf_does() -> None:
     read = parse("MODEL_FAILURES.md", text)
     assert [(f.line, f.level) for f in read.failures] == [(5, "High")] and [s.line for s in read.scores] == [9]
     assert parse("MODEL_FAILURES.md", text.replace("\n", "\r\n")) == read == parse("MODEL_FAILURES.md", text.replace("\n", "\r"))
+
+
+@pytest.mark.parametrize("field", [
+    "**Impact Level**: Low",
+    "**Impact Level** — Low",  # a dash for the colon
+    "**Impact Level**: L\u200bow",  # a zero-width space shows nothing: a reader sees "Low"
+    "**Severity**: Lo\u00adw",
+])
+def test_a_level_field_is_read_as_a_reader_sees_it(field: str) -> None:
+    analysis = parse("MODEL_FAILURES.md", f"# Analysis\n\n## Failures\n\n### 1. Output naming\n\n{field}\n\nRenamed the output.\n")
+    assert [f.level for f in analysis.failures] == ["Low"]
