@@ -37,11 +37,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     quality = commands.add_parser("check-training-quality", help="hook: block a training_quality its failure analysis contradicts")
     quality.add_argument("filenames", nargs="*", metavar="FILE")
+    _schema_option(quality)
     _policy_option(quality)
     quality.set_defaults(run=_check_training_quality)
 
     explain = commands.add_parser("explain", help="print the reviewer's breakdown of a task's training_quality")
     explain.add_argument("task", metavar="TASK", help="the task folder (holding metadata.json)")
+    _schema_option(explain)
     _policy_option(explain)
     explain.set_defaults(run=_explain)
 
@@ -95,6 +97,10 @@ def _metadata_schema(args: argparse.Namespace):  # -> Schema, imported lazily
     return schema.Schema(*(schema.load(args.schema) if args.schema else schema.shipped(metadata.SCHEMA)))
 
 
+def _own_schema(args: argparse.Namespace):  # -> Schema | None: None is the shipped one, which tasks loads lazily
+    return _metadata_schema(args) if args.schema else None
+
+
 def _read(path: str) -> bytes:
     try:
         with open(path, "rb") as f:
@@ -132,6 +138,7 @@ def _history_options(parser: argparse.ArgumentParser) -> None:
                              "Training-Quality-Checked trailer (check-commit-attested); off by default")
     parser.add_argument("--jobs", "-j", type=_positive, metavar="N",
                         help="processes that check content (default: one per core for a long history)")
+    _schema_option(parser)
     _policy_option(parser)
 
 
@@ -171,7 +178,7 @@ def _run_audit(args: argparse.Namespace, git_repo, scope, *, update: bool, verbo
     top = git_repo.working_tree_dir or os.getcwd()
     baseline = history.Baseline.load(Path(args.baseline) if args.baseline else Path(top, history.BASELINE))
     result = history.audit(git_repo, scope, policy.load(top, args.set), None if update else baseline,
-                           args.attested_since, args.jobs)
+                           args.attested_since, args.jobs, _own_schema(args))
     if update:
         updated = baseline.updated(result, set(result.commits))
         updated.write()
@@ -191,7 +198,7 @@ def _check_training_quality(args: argparse.Namespace) -> int:
 
     top, found = taskfiles.from_index(args.filenames)
     rules = policy.load(top, args.set)
-    code = report.emit(finding for task in found for finding in tasks.check_task(task, rules))
+    code = report.emit(finding for task in found for finding in tasks.check_task(task, rules, _own_schema(args)))
     if code == report.PASS:  # what the prepare-commit-msg hook (check-commit-attested) looks for
         attest.record_checked(found, rules)
     return code
@@ -228,7 +235,7 @@ def _explain(args: argparse.Namespace) -> int:
     if not os.path.isdir(args.task):
         raise ConfigError("not a task folder", args.task)
     found = taskfiles.from_disk([os.path.join(args.task, tasks.METADATA)])
-    assessment = tasks.assess(found[0], policy.load(taskfiles.config_top(args.task), args.set))
+    assessment = tasks.assess(found[0], policy.load(taskfiles.config_top(args.task), args.set), _own_schema(args))
     report.say(explain.render(assessment))
     return report.FINDINGS if any(f.severity is report.Severity.ERROR for f in assessment.findings) else report.PASS
 
@@ -257,7 +264,7 @@ def _check(args: argparse.Namespace) -> int:
 
     found = taskfiles.from_disk(_task_files(args.paths))
     rules = policy.load(taskfiles.config_top("."), args.set)
-    schema = _metadata_schema(args) if args.schema else None
+    schema = _own_schema(args)
     assessments = [tasks.assess(task, rules, schema) for task in found]
     code = report.emit(finding for a in assessments for finding in a.findings)
     report.say("\n".join(tasks.summary(assessments)))

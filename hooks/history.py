@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
     from hooks.failures import Bypass
     from hooks.repo import Change, Commit
+    from hooks.schema import Schema
 
 STATE = "TQ401"  # the task as the commit left it is blocked by the hooks
 MESSAGE = "TQ402"  # bypass or score-editing text in the commit message
@@ -201,12 +202,12 @@ class Verdicts:
         self.scores.update(other.scores)
 
 
-def judge(repo: git.Repo, work: Work, policy: Policy) -> Verdicts:
+def judge(repo: git.Repo, work: Work, policy: Policy, schema: Schema | None = None) -> Verdicts:
     """Every content check of a `Work`, its blobs read in one batch: a cold audit's main cost."""
     wanted = {*(b for _, blobs in work.states.values() for b in blobs), *(b for diff in work.diffs for b in diff), *work.scores}
     data = gitrepo.read_blobs(repo, sorted(b for b in wanted if b))
     return Verdicts(
-        {key: _blocking(TaskFiles(root, *(None if b is None else data[b] for b in blobs)), policy)
+        {key: _blocking(TaskFiles(root, *(None if b is None else data[b] for b in blobs)), policy, schema)
          for key, (root, blobs) in work.states.items()},
         {(old, new): _added_bypass(blob_text(data[old]) if old else "", blob_text(data[new])) for old, new in work.diffs},
         {blob: _score(data[blob]) for blob in work.scores},
@@ -221,14 +222,14 @@ class Judges:
     the repository anew and read their blobs themselves: only blob ids and findings cross processes.
     """
 
-    def __init__(self, repo: git.Repo, policy: Policy, workers: int) -> None:
-        self.repo, self.policy, self.verdicts = repo, policy, Verdicts()
+    def __init__(self, repo: git.Repo, policy: Policy, workers: int, schema: Schema | None = None) -> None:
+        self.repo, self.policy, self.schema, self.verdicts = repo, policy, schema, Verdicts()
         self.pending: list[Any] = []  # multiprocessing AsyncResults
-        self.pools = _forked_pools(str(repo.working_tree_dir or repo.git_dir), workers) if workers > 1 else []
+        self.pools = _forked_pools(str(repo.working_tree_dir or repo.git_dir), workers, schema) if workers > 1 else []
 
     def submit(self, work: Work) -> None:
         if not self.pools:
-            self.verdicts.update(judge(self.repo, work, self.policy))
+            self.verdicts.update(judge(self.repo, work, self.policy, self.schema))
             return
         for pool, part in zip(self.pools, work.shards(len(self.pools))):  # part i always to worker i
             if part.states or part.diffs or part.scores:
@@ -245,25 +246,27 @@ class Judges:
             pool.terminate()
 
 
-def _forked_pools(top: str, workers: int) -> list[Any]:
-    """One single-process pool per worker; none where processes cannot be forked (then all runs here)."""
+def _forked_pools(top: str, workers: int, schema: Schema | None) -> list[Any]:
+    """One single-process pool per worker; none where processes cannot be forked (then all runs here).
+    A forked worker takes the schema as it is, never pickled."""
     import multiprocessing
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return []
     context = multiprocessing.get_context("fork")
-    return [context.Pool(1, _start_worker, (top,)) for _ in range(workers)]
+    return [context.Pool(1, _start_worker, (top, schema)) for _ in range(workers)]
 
 
 _WORKER_REPO: git.Repo | None = None  # a worker's own repository object (its git processes are its own)
+_WORKER_SCHEMA: Schema | None = None
 
 
-def _start_worker(top: str) -> None:
+def _start_worker(top: str, schema: Schema | None) -> None:
     import gc
     import signal
 
-    global _WORKER_REPO
-    _WORKER_REPO = gitrepo.open_repo(top)
+    global _WORKER_REPO, _WORKER_SCHEMA
+    _WORKER_REPO, _WORKER_SCHEMA = gitrepo.open_repo(top), schema
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle: it ends the workers
     gc.freeze()  # what the fork brought along is never garbage: keep collections off it
     gc.set_threshold(50_000, 20, 100)  # parsing makes millions of short-lived objects, and no cycles
@@ -271,7 +274,7 @@ def _start_worker(top: str) -> None:
 
 def _judge_in_worker(work: Work, policy: Policy) -> Verdicts:
     assert _WORKER_REPO is not None
-    return judge(_WORKER_REPO, work, policy)
+    return judge(_WORKER_REPO, work, policy, _WORKER_SCHEMA)
 
 
 def _shard(blob: str | None, count: int) -> int:
@@ -330,11 +333,11 @@ class Context:
         return self.verdicts.states[_state_key(root, blobs)]
 
 
-def _blocking(task: TaskFiles, policy: Policy) -> list[Finding]:
+def _blocking(task: TaskFiles, policy: Policy, schema: Schema | None) -> list[Finding]:
     """The findings that would have blocked a staged commit of this task state."""
     from hooks.tasks import check_task
 
-    return [f for f in check_task(task, policy) if f.severity is Severity.ERROR]
+    return [f for f in check_task(task, policy, schema) if f.severity is Severity.ERROR]
 
 
 def _state_key(root: str, blobs: tuple[str | None, ...]) -> str:
@@ -342,18 +345,19 @@ def _state_key(root: str, blobs: tuple[str | None, ...]) -> str:
 
 
 def audit(repo: git.Repo, scope: Scope, policy: Policy, baseline: Baseline | None = None,
-          attested_since: str | None = None, workers: int | None = None) -> Result:
+          attested_since: str | None = None, workers: int | None = None, schema: Schema | None = None) -> Result:
     """Every hit in scope not acknowledged by the baseline; shallow-clone blind spots included.
 
     `attested_since` (a commit or a date; None: off): from then on a commit that changes a task
     must carry a valid attestation trailer (attest.py); older history has none. `workers`: processes
-    for the content checks (default: one per core, for a history long enough to pay for them).
+    for the content checks (default: one per core, for a history long enough to pay for them). `schema`: the
+    repository's own metadata schema (None: the shipped one), as check-training-quality gets it.
     """
     shas = gitrepo.list_commits(repo, scope.tips, scope.exclude, all_refs=scope.all_refs,
                                 not_on_remote=scope.not_on_remote, since=scope.since)
     shallow = gitrepo.shallow_commits(repo) & set(shas)
     named, attested = _attested_era(repo, scope, attested_since) if attested_since else ("", frozenset())
-    cache = Cache(repo, policy, named)
+    cache = Cache(repo, policy, named, schema)
     done = cache.commits()
     fresh: dict[str, list[Hit]] = {}
     todo = [sha for sha in shas if sha not in done]
@@ -361,7 +365,7 @@ def audit(repo: git.Repo, scope: Scope, policy: Policy, baseline: Baseline | Non
         ctx = Context(repo, policy, Verdicts(states=cache.states()), shallow=frozenset(shallow), attested=attested)
         if workers is None:
             workers = _cores() if len(todo) >= _PARALLEL_FROM else 1
-        judges = Judges(repo, policy, workers)  # before `git log` starts: no pipe of it goes to the workers
+        judges = Judges(repo, policy, workers, schema)  # before `git log` starts: no pipe of it goes to the workers
         try:
             commits: list[Commit] = []
             for chunk in _chunks(gitrepo.log(repo, todo), _CHUNK):
@@ -660,9 +664,9 @@ class Cache:
 
     COMMITS, STATES = "audit-commits.json", "audit-states.json"
 
-    def __init__(self, repo: git.Repo, policy: Policy, attested: str = "") -> None:
+    def __init__(self, repo: git.Repo, policy: Policy, attested: str = "", schema: Schema | None = None) -> None:
         self.repo = repo
-        checks = f"{_CACHE_FORMAT}-{policy.version}-{_code_digest()}"
+        checks = f"{_CACHE_FORMAT}-{policy.version}-{_code_digest()}-{schema.digest if schema else ''}"
         self.keys = {self.COMMITS: f"{checks}-{attested}", self.STATES: checks}
 
     def commits(self) -> dict[str, list[Hit]]:

@@ -5,6 +5,7 @@ and a violation is reported at the line of the offending value.
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -57,6 +58,7 @@ class Schema:
                 doc.position(tuple(exc.absolute_path))[0],
             ) from None
         self.origin = origin
+        self.digest = hashlib.sha256(data).hexdigest()[:16]  # what a cache of verdicts under it is keyed by
         self._validator = cls(doc.value, format_checker=cls.FORMAT_CHECKER)
 
     def violations(self, instance: Any) -> Iterator[Violation]:
