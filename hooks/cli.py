@@ -29,6 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     failures = commands.add_parser("check-model-failures", help="hook: check MODEL_FAILURES.md files as a reviewer reads them")
     failures.add_argument("filenames", nargs="*", metavar="FILE")
+    _policy_option(failures)
     failures.set_defaults(run=_check_model_failures)
 
     parse = commands.add_parser("parse", help="print what a MODEL_FAILURES.md says, as JSON (schemas/model-failures.schema.json)")
@@ -247,9 +248,19 @@ def _analysis(path: str):  # -> failures.Analysis, imported lazily
 
 
 def _check_model_failures(args: argparse.Namespace) -> int:
-    from hooks import failures
+    """The document checks, as the policy at the top of the repository (where pre-commit runs hooks) sets them."""
+    from dataclasses import replace
 
-    return report.emit([finding for path in args.filenames for finding in failures.check(_analysis(path))])
+    from hooks import failures, policy
+
+    rules = policy.load(os.getcwd(), args.set)
+    found = []
+    for finding in (f for path in args.filenames for f in failures.check(_analysis(path))):
+        check = failures.POLICY_CHECKS.get(finding.code)
+        severity = rules.severity(check, finding.severity is report.Severity.ERROR) if check else finding.severity
+        if severity is not None:
+            found.append(replace(finding, severity=severity))
+    return report.emit(found)
 
 
 def _parse(args: argparse.Namespace) -> int:

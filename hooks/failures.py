@@ -783,6 +783,10 @@ def check(analysis: Analysis) -> list[Finding]:
     return found
 
 
+# The rubric's checks (policy.CHECKS) that TQ202 and TQ203 are the document's side of: the policy
+# turns them to warnings or off for check-model-failures as it does TQ304 and TQ305.
+POLICY_CHECKS = {"TQ202": "declared-counts", "TQ203": "bypass"}
+
 _BYPASS_MESSAGES = {
     "no-verify": "hook-bypass text, a commit that skips the hooks (remove it; commit with the hooks running)",
     "score-edit": "score-editing text, training_quality rewritten by a script (the score must follow from the failures)",

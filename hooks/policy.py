@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from hooks.report import ConfigError
+from hooks.report import ConfigError, Severity
 
 CHECKS = ("stated-score", "maximum", "competent-claim", "declared-counts", "bypass")
 MODES = ("error", "warning", "off")
@@ -60,6 +60,13 @@ class Policy:
 
     def mode(self, check: str) -> str:
         return dict(self.checks)[check]
+
+    def severity(self, check: str, certain: bool = True) -> Severity | None:
+        """How a finding of `check` is reported: blocking, a warning (also when uncertain), or not at all."""
+        mode = self.mode(check)
+        if mode == "off":
+            return None
+        return Severity.ERROR if mode == "error" and certain else Severity.WARNING
 
     def level_category(self, level: str | None) -> str:
         return dict(self.level_categories).get(level or "", self.unknown_category)

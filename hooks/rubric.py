@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from hooks.complexity import Complexity
 from hooks.failures import FROM_SENTENCE, Analysis, Bypass, Failure, Level
 from hooks.policy import Policy
-from hooks.report import Finding, Severity, quoted
+from hooks.report import Finding, quoted
 from hooks.scan import Scan
 
 GENEROSITY = {"C": 0, "B": 1, "A": 2}
@@ -219,10 +219,9 @@ def bypass_findings(task: str, bypasses: Iterable[tuple[str, Bypass]], score: Cl
 def _finding(policy: Policy, check: str, task: str, path: str, line: int, col: int, code: str, message: str,
              certain: bool = True) -> list[Finding]:
     """The finding as the policy wants it: blocking, a warning (also when uncertain), or none."""
-    mode = policy.mode(check)
-    if mode == "off":
+    severity = policy.severity(check, certain)
+    if severity is None:
         return []
-    severity = Severity.ERROR if mode == "error" and certain else Severity.WARNING
     return [Finding(path, max(line, 1), max(col, 1), code, f"task {quoted(task or '.')}: {message}", severity)]
 
 

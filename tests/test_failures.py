@@ -349,3 +349,19 @@ def test_cr_and_crlf_end_lines_as_lf_does() -> None:
 def test_a_level_field_is_read_as_a_reader_sees_it(field: str) -> None:
     analysis = parse("MODEL_FAILURES.md", f"# Analysis\n\n## Failures\n\n### 1. Output naming\n\n{field}\n\nRenamed the output.\n")
     assert [f.level for f in analysis.failures] == ["Low"]
+
+
+def test_check_model_failures_follows_the_policy_for_the_checks_it_shares(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "lib" / "MODEL_FAILURES.md"
+    path.parent.mkdir()
+    path.write_text("# Analysis\n\n### 1. Public bucket\n\n**Impact Level**: Critical\n\nMade private.\n\n"
+                    "## Summary\n\n- Total failures: 2 Critical\n")
+    monkeypatch.chdir(tmp_path)  # where pre-commit runs a hook: the repository's top
+    assert main(["check-model-failures", str(path)]) == 1
+    assert "TQ202 declares 2 Critical; lists 1 Critical" in capsys.readouterr().out
+    (tmp_path / "pyproject.toml").write_text('[tool.training-quality.checks]\ndeclared-counts = "warning"\n')
+    assert main(["check-model-failures", str(path)]) == 0
+    assert "TQ202 warning: declares 2 Critical" in capsys.readouterr().out
+    assert main(["check-model-failures", "--set", "check.declared-counts=off", str(path)]) == 0
+    assert "TQ202" not in capsys.readouterr().out
