@@ -148,6 +148,8 @@ def parse(path: str, text: str, encoding: str = "utf-8") -> Analysis:
     tokens, offset = md.parse(source), 0
     if len(tokens) == 1 and tokens[0].type == "fence" and tokens[0].info.strip().lower() in ("markdown", "md"):
         tokens, offset = md.parse(tokens[0].content), tokens[0].map[0] + 1  # a whole document pasted in a fence
+    if _quoted_whole(tokens):  # a whole document written as a quote: it reads as the document
+        tokens = [t for t in tokens if not (t.level == 0 and t.type in ("blockquote_open", "blockquote_close"))]
     units, items = _read_blocks(tokens, offset)
     root = _outline(units)
     failures = tuple(_failures(root, units, items))
@@ -165,6 +167,12 @@ def parse(path: str, text: str, encoding: str = "utf-8") -> Analysis:
         empty=not failures and _placeholder(" ".join(u.text for u in units)),
         encoding=encoding,
     )
+
+
+def _quoted_whole(tokens: Sequence[Any]) -> bool:
+    """One quote holds everything, a title and rules above or below it at most."""
+    top = [t.type for t in tokens if t.level == 0]
+    return top.count("blockquote_open") == 1 and set(top) <= {"blockquote_open", "blockquote_close", "heading_open", "heading_close", "hr"}
 
 
 @functools.cache

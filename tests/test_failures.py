@@ -365,3 +365,15 @@ def test_check_model_failures_follows_the_policy_for_the_checks_it_shares(
     assert "TQ202 warning: declares 2 Critical" in capsys.readouterr().out
     assert main(["check-model-failures", "--set", "check.declared-counts=off", str(path)]) == 0
     assert "TQ202" not in capsys.readouterr().out
+
+
+def test_an_analysis_written_as_one_quote_is_read() -> None:
+    quoted = "\n".join(f"> {line}".rstrip() for line in (
+        "The MODEL_RESPONSE was production-ready; only cosmetic fixes were needed.", "",
+        "### 1. Code formatting", "", "**Impact Level**: Low", "", "Ran prettier.", "",
+        "Training Quality Score: 6/10"))
+    analysis = parse("MODEL_FAILURES.md", f"# Model Response Failures Analysis\n\n{quoted}\n")
+    assert [(f.line, f.level) for f in analysis.failures] == [(5, "Low")]
+    assert [c.line for c in analysis.claims] == [3] and [s.value for s in analysis.scores] == [6.0]
+    quoting = parse("MODEL_FAILURES.md", f"# Analysis\n\n{quoted}\n\n### 1. Public bucket\n\n**Impact Level**: High\n\nMade private.\n")
+    assert [f.title for f in quoting.failures] == ["1. Public bucket"]  # a quote beside the analysis stays a quote
