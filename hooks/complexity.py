@@ -53,7 +53,7 @@ SERVICES: dict[str, str] = {
     "GuardDuty": r"guardduty",
 }
 
-SECURITY = r"encrypt|least[- ]privilege|kms|blockpublicaccess|block_public|enforce_?ssl|secretsmanager|waf|security ?group|guardduty|mfa"
+SECURITY = r"encrypt|least[- ]privilege|kms|blockpublicaccess|block_public|enforce_?ssl|secretsmanager|waf|security ?group|guardduty|mfa|oidc|role-to-assume|id-token: ?write|gitleaks|trufflehog|trivy|checkov|tfsec|snyk"
 AVAILABILITY = r"multi[-_ ]?az|multiaz|max_?azs|auto ?scaling|autoscaling|failover|read replica|replica|cross[-_ ]region|health ?check"
 ADVANCED = (
     r"step ?functions|statemachine|canary|blue[/ -]green|custom ?resource|dead[-_ ]?letter|\bdlq\b|circuit breaker"

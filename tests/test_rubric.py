@@ -170,6 +170,12 @@ def test_complexity_from_the_ideal_response() -> None:
     assert b.maximum == 7 and [f.code for f in findings] == ["TQ302"]
 
 
+def test_keyless_ci_credentials_are_a_security_practice() -> None:
+    workflow = ("```yaml\npermissions:\n  id-token: write\n  contents: read\nsteps:\n  - uses: aws-actions/configure-aws-credentials@v4\n"
+                "    with:\n      role-to-assume: arn:aws:iam::123456789012:role/deploy\n```")
+    assert "+1 security practices: id-token: write, role-to-assume" in assess(workflow, DEFAULT).evidence
+
+
 def test_a_service_is_read_from_the_code_not_from_a_word_that_holds_its_name() -> None:
     code = "```ts\n{}\n```"
     assert "ECR" not in assess(code.format("const secret = decrypt(key);"), DEFAULT).evidence[0]  # holds "ecr"
