@@ -6,6 +6,7 @@ and a violation is reported at the line of the offending value.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -77,4 +78,7 @@ def _message(error: Any) -> str:
     description = error.schema.get("description") if isinstance(error.schema, dict) else None
     if error.validator == "pattern" and description:
         return f"{error.instance!r} is not {description}"
+    shown = repr(error.instance)
+    if (error.instance is None or isinstance(error.instance, bool)) and error.message.startswith(shown):
+        return json.dumps(error.instance) + error.message[len(shown):]  # as the file spells it: null, true
     return error.message

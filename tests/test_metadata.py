@@ -29,6 +29,18 @@ def test_findings_point_at_the_offending_line(tmp_path: Path, capsys: pytest.Cap
     assert f"{meta}:1:1: TQ110 $: 'complexity' is a required property" in out
 
 
+@pytest.mark.parametrize(("value", "shown"), [("null", "null"), ("true", "true"), ("0", None)])
+def test_a_value_is_named_as_json_spells_it(tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str, shown: str | None) -> None:
+    meta = tmp_path / "metadata.json"
+    meta.write_text(f'{{"platform": "tf", "language": "hcl", "training_quality": {value}}}\n')
+    main(["check-metadata", str(meta)])
+    out = capsys.readouterr().out
+    if shown:
+        assert f"TQ110 $.training_quality: {shown} is not of type 'integer'" in out
+    else:
+        assert "$.training_quality" not in out  # 0 is a fine score, not false
+
+
 def test_a_path_that_would_drive_the_terminal_is_printed_escaped(tmp_path: Path) -> None:
     """A folder named with a colour code and a byte that is not UTF-8: the finding shows both as
     escapes; none reaches the terminal raw, and a strict UTF-8 output does not end in a traceback."""
