@@ -288,11 +288,15 @@ def _task_files(paths: Sequence[str]) -> Iterator[str]:
         if os.path.isfile(path):
             yield path
         elif os.path.isdir(path):
+            found = False
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
                 for name in files:
                     if name == "metadata.json" or (name == "MODEL_FAILURES.md" and os.path.basename(root) == "lib"):
+                        found = True
                         yield os.path.join(root, name)
+            if not found:  # a mistyped folder would otherwise pass as "checked 0 task(s)"
+                raise ConfigError("no task here: no metadata.json or lib/MODEL_FAILURES.md under it", path)
         else:
             raise ConfigError("no such file or directory", path)
 

@@ -158,6 +158,9 @@ def test_a_task_that_is_not_there_is_a_usage_error(tmp_path: Path, monkeypatch: 
     monkeypatch.chdir(tmp_path)
     assert hook("tsak/metadata.json") == 2  # mistyped: no clean pass
     assert "tsak: error: no task here: none of metadata.json, lib/MODEL_FAILURES.md, lib/IDEAL_RESPONSE.md exists" in capsys.readouterr().err
+    (tmp_path / "tasks").mkdir()
+    assert main(["check", "tasks"]) == 2  # a folder with no task in it: no "checked 0 task(s)" pass
+    assert "tasks: error: no task here: no metadata.json or lib/MODEL_FAILURES.md under it" in capsys.readouterr().err
 
 
 def test_a_reader_that_stops_early_ends_the_output_quietly() -> None:
