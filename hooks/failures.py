@@ -572,12 +572,14 @@ _NEXT_WORDS = re.compile(r"[ \t]+([a-z][\w/-]*(?:[ \t]+[a-z][\w/-]*){0,3})", re.
 
 def _of_failures(line: str, count: re.Match[str]) -> bool:
     """"2 critical alarms" counts alarms, not failures: words after the level, none of them a failure's,
-    and no counting word before it ("Total failures: 1 Critical infrastructure code" counts failures)."""
+    and no total before it ("Total failures: 1 Critical infrastructure code" counts failures; "Issue: it
+    lacked 2 critical variables" does not)."""
     words = _NEXT_WORDS.match(line, count.end())
     return (not words or bool(_FAILURE_WORDS.search(words.group(1).lower()) or _ALSO_FAILURES.search(words.group(1)))
-            or bool(_COUNTING.search(line, 0, count.start())))
+            or bool(_TOTALLING.search(line, 0, count.start())))
 
 
+_TOTALLING = re.compile(r"\b(?:total|count|breakdown|tally|summary|by (?:severity|impact|priority))\b", re.I)
 _ALSO_FAILURES = re.compile(r"^(?:and|or|plus|with)\b|block|risk|item|change|point|vulnerab|violation", re.I)  # "3 Critical and 2 High"
 
 

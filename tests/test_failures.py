@@ -284,6 +284,7 @@ def test_stated_scores_are_todays_claims_only(text: str, values: list[float]) ->
         ("Fix the 12 high-level-ish items", None, False),
         ("- 2 critical alarms (export errors, throttles) wired to the on-call topic", None, False),  # alarms, not failures
         ("- Tests validate 9 critical AWS resources", None, False),
+        ("**MODEL_RESPONSE Issue**: the variables file lacked 2 critical variables", None, False),  # an issue, not a tally
         ("It contained **3 Critical** and **2 High-severity** infrastructure failures.", {"Critical": 3, "High": 2}, False),
         ("- **Total failures**: 2 (1 Critical infrastructure code, 1 High testing)", {"Critical": 1, "High": 1}, False),
     ],
