@@ -170,9 +170,19 @@ def parse(path: str, text: str, encoding: str = "utf-8") -> Analysis:
 
 
 def _quoted_whole(tokens: Sequence[Any]) -> bool:
-    """One quote holds everything, a title and rules above or below it at most."""
-    top = [t.type for t in tokens if t.level == 0]
-    return top.count("blockquote_open") == 1 and set(top) <= {"blockquote_open", "blockquote_close", "heading_open", "heading_close", "hr"}
+    """One quote holds everything, a title and rules above or below it at most (most documents show
+    otherwise by their first paragraph)."""
+    quotes = 0
+    for token in tokens:
+        if token.level == 0:
+            if token.type == "blockquote_open":
+                quotes += 1
+            elif token.type not in _AROUND_A_QUOTE:
+                return False
+    return quotes == 1
+
+
+_AROUND_A_QUOTE = frozenset({"blockquote_close", "heading_open", "heading_close", "hr"})
 
 
 @functools.cache

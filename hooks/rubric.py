@@ -250,13 +250,13 @@ def _numbering_gap(analysis: Analysis) -> str:
     counts are exactly the failures read."""
     failures = analysis.failures
     numbers = [int(m.group(1)) for f in failures if (m := re.match(r"\W*(\d+)[.)]", f.title))]
+    if not numbers or max(numbers) <= len(failures):
+        return ""
     levels = Counter(f.level for f in failures)
     if any(sum(d.counts.values()) == len(failures) and all(levels[lv] == n for lv, n in d.counts.items())
            for d in analysis.declared):
         return ""
-    if numbers and max(numbers) > len(failures):
-        return f"the failures are numbered up to {max(numbers)} but {len(failures)} could be read"
-    return ""
+    return f"the failures are numbered up to {max(numbers)} but {len(failures)} could be read"
 
 
 def _and(words: list[str]) -> str:
