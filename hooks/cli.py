@@ -198,8 +198,8 @@ def _check_training_quality(args: argparse.Namespace) -> int:
     from hooks import attest, policy, taskfiles, tasks
 
     top, found = taskfiles.from_index(args.filenames)
-    rules = policy.load(top, args.set)
-    code = report.emit(finding for task in found for finding in tasks.check_task(task, rules, _own_schema(args)))
+    rules, schema = policy.load(top, args.set), _own_schema(args)
+    code = report.emit(finding for task in found for finding in tasks.check_task(task, rules, schema))
     if code == report.PASS:  # what the prepare-commit-msg hook (check-commit-attested) looks for
         attest.record_checked(found, rules)
     return code
