@@ -264,9 +264,7 @@ def _check_model_failures(args: argparse.Namespace) -> int:
 
 
 def _parse(args: argparse.Namespace) -> int:
-    import json
-
-    print(json.dumps(_analysis(args.path).to_json(), indent=2, ensure_ascii=False))
+    print(report.json_text(_analysis(args.path).to_json()))
     return report.PASS
 
 

@@ -61,12 +61,23 @@ def say(text: str, out: TextIO | None = None) -> None:
 # What a line of output must not carry as it is: a path, an author or an analysis could otherwise
 # move the cursor, recolour the terminal, start a new line or reorder the text (C0 and C1 controls,
 # DEL, bidirectional overrides), or stop the print (a lone surrogate: a byte that is not UTF-8).
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_BEYOND_C0 = "\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_UNPRINTABLE = re.compile(f"[\x00-\x1f{_BEYOND_C0}]")
+_RAW_IN_JSON = re.compile(f"[{_BEYOND_C0}]")  # JSON escapes C0 controls in strings itself
 
 
 def printable(line: str) -> str:
     """The line as it is, with each character a terminal would act on written as its escape."""
     return line if line.isprintable() else _UNPRINTABLE.sub(_escape, line)  # none of those is printable
+
+
+def json_text(data: object) -> str:
+    """JSON for a program, readable by a person: non-ASCII text as it is, but each character a
+    terminal would act on (JSON leaves C1 controls, bidi overrides and lone surrogates raw) as its
+    \\u escape, which a JSON reader decodes to the same string."""
+    import json
+
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def _escape(match: re.Match[str]) -> str:

@@ -200,6 +200,17 @@ def test_parse_command_prints_json_and_a_missing_path_is_a_usage_error(tmp_path:
     assert "error:" in capsys.readouterr().err
 
 
+def test_parse_command_escapes_what_a_terminal_would_act_on_and_keeps_the_values(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    title = "1. Open \u009b31m IAM policy \u202eledom"  # a C1 CSI and a right-to-left override
+    path = tmp_path / "MODEL_FAILURES.md"
+    path.write_text(f"# Failures\n\n## {title}\n**Impact Level**: High\n", encoding="utf-8")
+    assert main(["parse", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "\u009b" not in out and "\u202e" not in out
+    assert "\\u009b31m" in out and "\\u202eledom" in out
+    assert json.loads(out)["failures"][0]["title"] == title
+
+
 def test_the_hook_imports_neither_jsonschema_nor_git() -> None:
     probe = "import json, sys; from hooks.cli import main; main(['check-model-failures', sys.argv[1]]); print(json.dumps(sorted(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", probe, str(FIXTURES / "traps.md")], capture_output=True, text=True, check=True).stdout
