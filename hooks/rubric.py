@@ -8,6 +8,7 @@ evidence and blocks; a score only above the maximum as read is a warning that sa
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -41,11 +42,11 @@ _KINDS: tuple[tuple[str, str, Scan], ...] = tuple(
                                     r"|fails? to (?:deploy|synth)|synth(?:esis)? fail|not deployable|runtime error|crash"),
         ("C", "test-only", r"\btests?\b|\btesting\b|test coverage|mocks?\b"),
         ("C", "documentation-only", r"document|\bdocs?\b|readme|comments?\b|docstring"),
-        ("C", "outputs", r"(?<!console )\boutputs?\b"),
+        ("C", "outputs", r"(?<!console )(?<!pulumi )\boutputs?\b(?!\s*(?:<|type\b))"),  # not Pulumi's Output<T>
         ("C", "naming/hard-coded value", r"\bnaming\b|\brenam|hard-?coded|type hints?|unused"),
         ("B", "configuration", r"config|parameter|environment|suffix|\btags?\b|tagging|removal ?polic|deletion ?polic"
                                r"|retention|lifecycle|version|runtime|timeout"),
-        ("B", "standard pattern", r"best practice|pattern|structure|organi[sz]ation|refactor|modular|validation"),
+        ("B", "standard pattern", r"best practice|pattern|(?<!infra)structur|organi[sz]ation|refactor|modular|validation"),
     )
 )
 
@@ -173,9 +174,9 @@ def verdict(b: Breakdown, analysis: Analysis, metadata_bypasses: Iterable[tuple[
     if score is None:
         return findings
     # an analysis that also states the metadata's score may be telling its history ("up from 7/10")
-    agrees = any(stated.value == score.value for stated in analysis.scores)
+    agrees = any(_rounded(stated.value) == score.value for stated in analysis.scores)
     for stated in analysis.scores:
-        if stated.value != score.value:
+        if _rounded(stated.value) != score.value:
             history = f" (it also states {score.value}, so this may be an earlier or a target score)" if agrees else ""
             findings += _finding(policy, "stated-score", b.task, analysis.path, stated.line, 1, "TQ301",
                                  f"the analysis states a score of {_number(stated.value)} ({stated.text.strip()!r}) but"
@@ -199,6 +200,11 @@ def verdict(b: Breakdown, analysis: Analysis, metadata_bypasses: Iterable[tuple[
                              f" listed ({_summary(b)}){why}; lower the score or list the failures that justify it"
                              f" (`training-quality explain {b.task or '.'}` shows the breakdown)", certain=certain)
     return findings
+
+
+def _rounded(value: float) -> int:
+    """A stated score as the rubric's final step makes it: rounded half up ("8.5/10" is a 9)."""
+    return math.floor(value + 0.5)
 
 
 def bypass_findings(task: str, bypasses: Iterable[tuple[str, Bypass]], score: Claimed | None, policy: Policy) -> list[Finding]:

@@ -90,6 +90,12 @@ def test_stated_score_that_differs_blocks() -> None:
     assert judge(dataclasses.replace(a, scores=(StatedScore(40, 9.0, "9/10"),)), 9)[1] == []
 
 
+def test_a_stated_score_agrees_when_the_rubric_rounds_it_to_the_metadata_score() -> None:
+    a = analysis(*SECURITY, scores=[StatedScore(10, 8.5, "Estimated Training Quality Score: 8.5/10")])
+    assert judge(a, 9)[1] == []  # the rubric's final step rounds half up: 8.5 is a 9
+    assert [f.code for f in judge(a, 8)[1]] == ["TQ301"]
+
+
 def test_competent_claim_blocks_only_at_or_above_the_threshold() -> None:
     a = analysis(*SECURITY, claims=[Claim(3, "The MODEL_RESPONSE was production-ready")])
     assert [f.code for f in judge(a, 8)[1]] == ["TQ303"]
@@ -223,6 +229,12 @@ def test_numbering_gaps_make_a_count_mismatch_uncertain() -> None:
 )
 def test_titles_read_as_what_the_fix_is(title: str, category: str) -> None:
     assert categorize(failure(title, "Medium"), DEFAULT).category == category
+
+
+@pytest.mark.parametrize("title", ["Missing Internet Gateway and Routing Infrastructure", "Pulumi Output passed into the container definitions"])
+def test_a_word_inside_another_does_not_decide_the_category(title: str) -> None:
+    judged = categorize(failure(title, "Critical"), DEFAULT)  # not "structure", not a stack output: the level stands in
+    assert (judged.category, judged.generous) == ("A", "A") and "does not tell" in judged.reason
 
 
 def test_the_word_format_in_the_text_is_not_a_formatting_fix() -> None:
