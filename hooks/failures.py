@@ -10,8 +10,8 @@ import bisect
 import functools
 import itertools
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from hooks.encoding import decode, label
@@ -42,6 +42,12 @@ class DeclaredCounts:
     counts: dict[str, int]  # level -> number, only the levels the document declares
     text: str
     from_sentence: bool = False  # one level counted in running text ("contained 9 critical issues"): maybe an adjective
+    # other readings of a level named twice in a line ("1 Critical (deploy), 1 Critical (IAM)"): the sum, the last
+    also: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def disagrees(self, listed: Mapping[str | None, int]) -> dict[str, int]:
+        """The declared levels whose count no reading of the declaration gives."""
+        return {lv: n for lv, n in self.counts.items() if listed.get(lv, 0) != n and listed.get(lv, 0) not in self.also.get(lv, ())}
 
 
 # Why a count read from running text is uncertain (TQ202, TQ304 say so and only warn).
@@ -146,7 +152,7 @@ def parse(path: str, text: str, encoding: str = "utf-8") -> Analysis:
     source = "\n".join(bypass.lines(text)[: tail_at - 1]) if tail_at else text
     md = _markdown()
     tokens, offset = md.parse(source), 0
-    if len(tokens) == 1 and tokens[0].type == "fence" and tokens[0].info.strip().lower() in ("markdown", "md"):
+    if len(tokens) == 1 and tokens[0].type == "fence" and _pasted(tokens[0]):
         tokens, offset = md.parse(tokens[0].content), tokens[0].map[0] + 1  # a whole document pasted in a fence
     if _quoted_whole(tokens):  # a whole document written as a quote: it reads as the document
         tokens = [t for t in tokens if not (t.level == 0 and t.type in ("blockquote_open", "blockquote_close"))]
@@ -167,6 +173,12 @@ def parse(path: str, text: str, encoding: str = "utf-8") -> Analysis:
         empty=not failures and _placeholder(" ".join(u.text for u in units)),
         encoding=encoding,
     )
+
+
+def _pasted(fence: Any) -> bool:
+    """A fence that holds the whole document: tagged markdown, or untagged and opening with a heading."""
+    info = fence.info.strip().lower()
+    return info in ("markdown", "md") or (not info and fence.content.lstrip().startswith("#"))
 
 
 def _quoted_whole(tokens: Sequence[Any]) -> bool:
@@ -274,11 +286,23 @@ _READ = frozenset({"blockquote_open", "blockquote_close", "inline", "bullet_list
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))  # soft hyphen, zero-width characters
 _EMPHASIS = re.compile(r"\*\*|__|[*`]|~~")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_STRUCK = re.compile(r"~~(?=\S)[^~\n]*?~~")
+_TAG_HTML = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>\n]*)?/?>")  # <b>, </span>, <br/>: not "a < b" or "<5 items"
+
+
+def _unescape(text: str) -> str:
+    from html import unescape
+
+    return unescape(text)
 
 
 def _plain(markdown: str) -> str:
-    """Inline markdown as a reader sees it: no emphasis marks, links as their text, no comments."""
+    """Inline markdown as a reader sees it: no emphasis marks, links as their text, no comments,
+    struck-out text gone ("~~High~~ Low" reads Low), HTML tags left out and `&#76;` as "L"."""
     text = _uncomment(markdown) if "<!--" in markdown else markdown
+    text = _STRUCK.sub("", text) if "~~" in text else text
+    text = _TAG_HTML.sub("", text) if "<" in text else text
+    text = _unescape(text) if "&" in text else text
     text = _unlink(text) if "](" in text else text
     text = _EMPHASIS.sub("", text)
     text = _ESCAPE.sub(r"\1", text) if "\\" in text else text  # backslash escapes: "1\\." is "1."
@@ -342,6 +366,7 @@ _NOT_FAILURES = re.compile(
     r"|correct(?:ly)? implement|successful|well[- ]implemented|root cause analysis|no (?:\w+ )?(?:failures|issues)"
     r"|strong points|highlights|what worked|best practices (?:followed|implemented|applied|demonstrated)"
     r"|(?:operational|business|overall) impact|impact (?:analysis|assessment|summary)|\bby (?:priority|severity|category|impact|type)\b"
+    r"|^(?:\d+[.):]?\s+)?(?:background|context|task context|scope|methodology|problem statement|task description)$"
 )
 _NOT_FAILURES_UNLESS_NAMED = re.compile(r"validation|verification|test(?:ing)? (?:results|coverage|status)|deployment (?:status|results|outcome)|coverage|compliance|comparison|architecture|features")
 _FAILURE_WORDS = re.compile(  # word starts ("model_failure" is one): "suffix" and "default" are no failures
@@ -351,7 +376,8 @@ _FAILURE_WORDS = re.compile(  # word starts ("model_failure" is one): "suffix" a
 _GROUP = re.compile(
     r"\b(?:failures|issues|errors|problems|bugs|mistakes|gaps|defects|deficiencies|fixes|corrections|enhancements"
     r"|improvements|concerns|weaknesses|shortcomings|findings|discrepancies|violations|vulnerabilities|misconfigurations"
-    r"|flaws|omissions|deviations|changes|failure analysis|what went wrong)\b"
+    r"|flaws|omissions|deviations|changes|failure analysis|what went wrong"
+    r"|what (?:[\w'-]+ ){0,3}?(?:got wrong|did wrong|failed to do))\b"
 )
 _PART = re.compile(
     r"(?:the )?(?:problem|issue|description|problem description|failure description|issue description|root cause"
@@ -368,7 +394,7 @@ _NUMBERED = re.compile(
     r"|correction|improvement|enhancement|defect|flaw|fault|case)\s*[-#:]?\s*\d+\b)"
 )
 _FIELD = re.compile(
-    rf"^[^\w\n]*(?:(?:impact|severity|priority|risk)[ _]level|severity|priority|criticality)\W*?\s*[:：=|\-–—]\s*\W*(?:very\s+)?{_LEVEL_WORD}\b"
+    rf"^[^\w\n]*(?:(?:impact|severity|priority|risk)[ _]level|severity|priority|criticality)\W*?\s*[:：=|\-–—]\s*\W*(?:p\d\W*)?(?:very\s+)?{_LEVEL_WORD}\b"
     rf"|^[^\w\n]*impact\W*?\s*[:：=|]\s*\W*{_LEVEL_WORD}(?=\s*(?:$|[^\w\s]|(?:severity|priority|impact|risk)\b))",
     re.I | re.M,
 )
@@ -536,19 +562,23 @@ def _declared(units: Sequence[_Unit]) -> Iterator[DeclaredCounts]:
         counted = [(u, c) for u, c in _unit_counts(group) if c[0]]
         if counted:
             merged: dict[str, int] = {}
-            for _, (counts, _) in counted:
-                merged = {**counts, **merged}
+            also: dict[str, tuple[int, ...]] = {}
+            for _, (counts, _, more) in counted:
+                merged, also = {**counts, **merged}, {**more, **also}
             yield DeclaredCounts(counted[0][0].line, {lv: merged[lv] for lv in LEVELS if lv in merged},
-                                 "\n".join(u.text for u, _ in counted), all(sentence for _, (_, sentence) in counted))
+                                 "\n".join(u.text for u, _ in counted), all(sentence for _, (_, sentence, _) in counted), also)
 
 
-def _unit_counts(group: Sequence[_Unit]) -> Iterator[tuple[_Unit, tuple[dict[str, int], bool]]]:
+Counts = tuple[dict[str, int], bool, dict[str, tuple[int, ...]]]  # by level, from a sentence, other readings
+
+
+def _unit_counts(group: Sequence[_Unit]) -> Iterator[tuple[_Unit, Counts]]:
     """Each unit's counts and whether they come from a sentence; a table counts once, as a whole."""
     for unit in group:
         if unit.kind != "row":
             yield unit, _counts(unit)
         elif unit is group[0]:
-            yield unit, (_table_counts(group), False)
+            yield unit, (_table_counts(group), False, {})
 
 
 def _table_counts(rows: Sequence[_Unit]) -> dict[str, int]:
@@ -593,27 +623,34 @@ _TOTALLING = re.compile(r"\b(?:total|count|breakdown|tally|summary|by (?:severit
 _ALSO_FAILURES = re.compile(r"^(?:and|or|plus|with)\b|block|risk|item|change|point|vulnerab|violation", re.I)  # "3 Critical and 2 High"
 
 
-def _counts(unit: _Unit) -> tuple[dict[str, int], bool]:
+def _counts(unit: _Unit) -> Counts:
     """Counts by level in a unit's first lines, and whether they come from running text only: one
     level counted in a sentence ("contained 9 critical issues"), not a list, a label ("Critical:
-    2", "Total: 5 Critical") or several levels together."""
+    2", "Total: 5 Critical") or several levels together. A level named twice in a line is read
+    each way: its first count, their sum, its last count ("2 critical ...; 1 additional critical
+    (3 Critical in all)")."""
     found: dict[str, int] = {}
+    also: dict[str, tuple[int, ...]] = {}
     if unit.kind == "heading":
-        return found, False
+        return found, False, also
     lines = unit.text.split("\n", 3)[:3]
     if not _LEVEL_NAMED.search("\n".join(lines)):  # the first three lines in one scan: no level spans a line
-        return found, False
+        return found, False, also
     sentence = not unit.block
     for line in lines:
         before = [m for m in _COUNT_BEFORE.finditer(line) if _of_failures(line, m)]
         after = list(_COUNT_AFTER.finditer(line))
-        pairs = [(m.group(2), m.group(1)) for m in before] + [(m.group(1), m.group(2)) for m in after]
-        levels = {lv.capitalize() for lv, _ in pairs}
+        pairs = [(m.group(2), m.group(1), m.start(1)) for m in before] + [(m.group(1), m.group(2), m.start(2)) for m in after]
+        levels = {lv.capitalize() for lv, _, _ in pairs}
         if pairs and (len(levels) > 1 or _COUNTING.search(line) or unit.block):
-            for lv, n in pairs:
+            for lv, n, _ in pairs:
                 found.setdefault(lv.capitalize(), int(n))
+            for lv in levels - also.keys():
+                counted = [int(n) for k, n, _ in sorted(dict.fromkeys(pairs), key=lambda p: p[2]) if k.capitalize() == lv]
+                if len(counted) > 1:
+                    also[lv] = (sum(counted), counted[-1])
             sentence = sentence and len(levels) == 1 and not after and ":" not in line[: before[0].start()]
-    return {lv: found[lv] for lv in LEVELS if lv in found}, sentence
+    return {lv: found[lv] for lv in LEVELS if lv in found}, sentence, also
 
 
 _SCORE_AFTER = re.compile(r"training[ _-]?quality(?:\s+score)?[^.\n\d≥≤<>]{0,40}?(?<![\d.\-–])(\d+(?:\.\d+)?)\s*(?:/\s*10|out of 10)(?!\d|\.\d)", re.I)
@@ -672,7 +709,7 @@ _NEGATION = re.compile(
 )
 # Before a quality word, these make it a goal ("the PROMPT required a production-grade ..."), not a claim;
 # before "zero fixes" they do not ("the implementation required zero fixes").
-_GOAL = re.compile(r"\b(?:required|requires?|requiring|requested|asked|expected|specified|calls? for|called for|demand\w*|meets?|meeting|prevent\w*)\b", re.I)
+_GOAL = re.compile(r"\b(?:required|requires?|requiring|requested|asked|expected|specified|calls? for|called for|demand\w*|meets?|meeting|prevent\w*|emphasi[sz]\w*)\b", re.I)
 _AMOUNT = re.compile(r"only|minor|cosmetic|trivial|purely|minimal|zero|no\b")
 # "At first glance it looked production-ready, but ...": a concession, not a claim.
 _SEEMING = re.compile(r"\b(?:look(?:s|ed)?|appear(?:s|ed)?|seem(?:s|ed|ingly)?|at first glance|on the surface|superficially)\b", re.I)
@@ -711,16 +748,31 @@ def _section_subjects(root: _Node, units: Sequence[_Unit]) -> list[str]:
     about = [""] * len(units)
 
     def mark(node: _Node, inherited: str) -> None:
-        title = node.title
-        subject = "ideal" if "ideal" in title else "model" if re.search(r"model|strengths|went well|got right", title) and not _FAILURE_WORDS.search(title) else inherited
+        subject = _subject(node.title)
+        if subject is None or (node is title and subject == "model"):
+            subject = inherited
         for i in range(node.start, node.end):
             about[i] = subject
         for child in node.children:
             mark(child, subject)
 
+    # the document's title ("# Model Response Analysis") says what the whole is, not that each part praises the model
+    title = root.children[0] if root.children and root.children[0].unit.level == 1 else None  # type: ignore[union-attr]
     for child in root.children:
         mark(child, "")
     return about
+
+
+def _subject(title: str) -> str | None:
+    """Whom a section is about, by its title; "" when it names both responses; None: it does not say.
+    ("MODEL_FAILURES", the file's name, names no response.)"""
+    model = bool(_NAMES_MODEL.search(title))
+    if "ideal" in title:
+        return "" if model else "ideal"
+    return "model" if (model or re.search(r"strengths|went well|got right", title)) and not _FAILURE_WORDS.search(title) else None
+
+
+_NAMES_MODEL = re.compile(r"model(?![ _-]?failures?\b)")
 
 
 def _sentences(text: str) -> Iterator[tuple[int, str]]:
@@ -784,7 +836,7 @@ def check(analysis: Analysis) -> list[Finding]:
     listed = {lv: sum(f.level == lv for f in failures) for lv in LEVELS}
     own = all(f.level_source in ("field", "tag") for f in failures)
     for declared in analysis.declared:
-        if all(listed[lv] == n for lv, n in declared.counts.items()):
+        if not declared.disagrees(listed):
             continue
         says = ", ".join(f"{n} {lv}" for lv, n in declared.counts.items())
         lists = ", ".join(f"{listed[lv]} {lv}" for lv in LEVELS if lv in declared.counts or listed[lv])

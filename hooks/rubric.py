@@ -163,7 +163,7 @@ def verdict(b: Breakdown, analysis: Analysis, metadata_bypasses: Iterable[tuple[
     listed = Counter(f.level for f in analysis.failures)
     incomplete = _incomplete(analysis, listed)
     for declared in analysis.declared:
-        wrong = {level: n for level, n in declared.counts.items() if listed.get(level, 0) != n}
+        wrong = declared.disagrees(listed)
         if wrong:
             said = ", ".join(f"{n} {level}" for level, n in wrong.items())
             found = ", ".join(f"{listed.get(level, 0)} {level}" for level in wrong)

@@ -389,3 +389,72 @@ def test_an_analysis_written_as_one_quote_is_read() -> None:
     assert [c.line for c in analysis.claims] == [3] and [s.value for s in analysis.scores] == [6.0]
     quoting = parse("MODEL_FAILURES.md", f"# Analysis\n\n{quoted}\n\n### 1. Public bucket\n\n**Impact Level**: High\n\nMade private.\n")
     assert [f.title for f in quoting.failures] == ["1. Public bucket"]  # a quote beside the analysis stays a quote
+
+
+def _doc(*blocks: str) -> Analysis:
+    return parse("t/lib/MODEL_FAILURES.md", "\n\n".join(blocks) + "\n")
+
+
+FAILURE = "### {n}. {title}\n\n**Impact Level**: {level}\n\n{text}"
+
+
+@pytest.mark.parametrize(
+    ("field", "level"),
+    [("~~High~~ Low", "Low"), ("<b>Low</b>", "Low"), ("&#76;ow", "Low"), ("P3 (Low)", "Low"), ("<span>Critical</span>", "Critical")],
+)
+def test_a_level_reads_as_github_shows_it(field: str, level: str) -> None:
+    analysis = _doc("# Failures", "### 1. Lambda handler refinement", f"**Impact Level**: {field}", "Refined the handler.")
+    assert levels(analysis) == [(3, level, "field")]
+
+
+def test_a_level_named_twice_in_a_summary_line_agrees_with_its_sum_or_its_last_count() -> None:
+    failures = [FAILURE.format(n=n, title=t, level=lv, text="Fixed.") for n, t, lv in
+                [(1, "Public bucket", "Critical"), (2, "Wildcard IAM role", "Critical"), (3, "Log retention", "Medium")]]
+    summed = _doc("# Failures", *failures, "## Summary", "- Total failures: 1 Critical (data exposure), 1 Critical (privilege escalation), 1 Medium")
+    last = _doc("# Failures", *failures, "## Summary", "Found 1 critical failure and 1 medium-severity issue; then 1 additional"
+                " critical issue (3 failures in all: 2 Critical, 1 Medium).")
+    assert [f.code for f in check(summed)] == [] and [f.code for f in check(last)] == []
+    wrong = _doc("# Failures", *failures, "## Summary", "- Total failures: 3 Critical (data exposure), 3 Critical (IAM), 1 Medium")
+    assert [(f.code, f.severity.value) for f in check(wrong)] == [("TQ202", "error")]  # 3, 6 or 3: none is the 2 listed
+
+
+def test_the_document_title_does_not_make_every_paragraph_about_the_model() -> None:
+    analysis = _doc("# Model Response Analysis", FAILURE.format(n=1, title="Public bucket", level="Critical", text="Blocked public access."),
+                    "## Recommendations", "If using IDEAL_RESPONSE:", "- ✅ Production-ready - comprehensive security")
+    assert analysis.claims == ()
+
+
+def test_a_section_that_names_both_responses_is_read_sentence_by_sentence() -> None:
+    claim = "The MODEL_RESPONSE was production-ready and excellent. It needed only minor fixes."
+    analysis = _doc("# Model Response Failures Analysis", "## MODEL_RESPONSE vs IDEAL_RESPONSE", claim,
+                    "The IDEAL_RESPONSE is production-ready too.", FAILURE.format(n=1, title="Removal policy", level="Medium", text="Set RETAIN."))
+    assert [c.line for c in analysis.claims] == [5]
+    ideal = _doc("# MODEL_FAILURES: Issues Fixed in IDEAL_RESPONSE", FAILURE.format(n=1, title="Public bucket", level="High", text="Fixed."),
+                 "## Deployment Notes", "The infrastructure code is production-ready and would deploy in a bootstrapped account.")
+    assert ideal.claims == ()  # MODEL_FAILURES is the file's name, not the model: the document is about the IDEAL_RESPONSE
+
+
+def test_a_what_the_model_got_wrong_section_lists_its_failures() -> None:
+    analysis = _doc("# Model Response Analysis", "## What the model got right", "- It created the VPC.",
+                    "## What Claude Sonnet Failed to Do", "- **No Internet Gateway**: no route out. (Critical)",
+                    "- **SSH open to the world**: port 22 from 0.0.0.0/0. (Critical)", "- **No flow logs**: no traffic logging. (High)")
+    assert [f.title.split(":")[0] for f in analysis.failures] == ["No Internet Gateway", "SSH open to the world", "No flow logs"]
+
+
+def test_a_numbered_section_that_sets_the_scene_is_no_failure() -> None:
+    analysis = _doc("# Model Response Failures Analysis", "## 1. Background", "The task asked for an S3 bucket behind CloudFront.",
+                    "## 2. Typo in README\n\n**Impact Level**: Low\n\nFixed a typo.")
+    assert [f.title for f in analysis.failures] == ["2. Typo in README"]
+
+
+def test_a_whole_document_pasted_in_an_untagged_fence_is_read() -> None:
+    inner = "\n\n".join(["# Model Response Failures Analysis", FAILURE.format(n=1, title="Public bucket", level="Critical", text="Fixed.")])
+    analysis = parse("t/lib/MODEL_FAILURES.md", f"```\n{inner}\n```\n")
+    assert levels(analysis) == [(4, "Critical", "field")] and not analysis.empty
+    assert parse("t/lib/MODEL_FAILURES.md", f"```yaml\n{inner}\n```\n").failures == ()  # a code sample stays code
+
+
+def test_a_quality_the_prompt_emphasises_is_a_goal_not_a_claim() -> None:
+    analysis = _doc("# Failures", FAILURE.format(n=1, title="DNS hostnames", level="High",
+                    text="Issue: PROMPT.md emphasizes production-ready infrastructure, but MODEL_RESPONSE doesn't enable DNS hostnames."))
+    assert analysis.claims == ()
