@@ -699,12 +699,16 @@ _MODEL = Caseless(
     r"|\b(?:the|this|original|initial|generated) (?:response|implementation|code|solution|output|template|infrastructure)\b"
 )
 _IDEAL = re.compile(r"ideal|\bcorrected\b|\bfixed (?:version|code|implementation)|\bfinal (?:[\w-]+ )?(?:implementation|version|code|solution)|\bafter (?:the )?fix|\bnow\b|\bupdated\b|\bwe\b|\bour\b"
-                    r"|\b(?:these|the|all|such) (?:fixes|changes|corrections|improvements)\b|\bfixes (?:applied|made)\b|\btransform", re.I)
+                    r"|\b(?:these|the|all|such) (?:fixes|changes|corrections|improvements)\b|\bfixes (?:applied|made)\b|\btransform"
+    r"|\bafter (?:the )?corrections?\b|\bonce (?:fixed|corrected|remediated)\b|\bwith these (?:addressed|fixed|resolved)\b", re.I)
 _NEGATION = re.compile(
     r"\b(?:not|never|no longer|lacks?|lacking|lacked|falls? short|fell short|far from|without|rather than|instead of"
     r"|less than|nor|fails? to|failed to|missing|hardly|barely|neither|to be|to make|make it|making it|become|becoming"
     r"|would|could|should|needs? to|needed to|required to|for|towards?|achieve|achieving|reach|if|unless"
-    r"|into|transform\w*|turn\w* into|result\w* in|fail\w*|apart from|aside from|besides|other than|except|beyond|more than|claim(?:s|ed|ing)?)\b|n't\b",
+    r"|into|transform\w*|turn\w* into|result\w* in|fail\w*|apart from|aside from|besides|other than|except|beyond|more than|claim(?:s|ed|ing)?"
+    # a standard the model is measured against: "unlike a production-ready setup", "the gap between ... and production-ready"
+    r"|unlike|in contrast to|contrary to|as opposed to|compared (?:to|with)|nowhere near|a long way from|anything but|diverg\w*"
+    r"|gap between|absence of|shortcomings?|deficien\w*|violat\w*|improvement in|treat\w* \w+(?: \w+)? as|assum\w*)\b|n't\b",
     re.I,
 )
 # Before a quality word, these make it a goal ("the PROMPT required a production-grade ..."), not a claim;

@@ -458,3 +458,27 @@ def test_a_quality_the_prompt_emphasises_is_a_goal_not_a_claim() -> None:
     analysis = _doc("# Failures", FAILURE.format(n=1, title="DNS hostnames", level="High",
                     text="Issue: PROMPT.md emphasizes production-ready infrastructure, but MODEL_RESPONSE doesn't enable DNS hostnames."))
     assert analysis.claims == ()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Unlike a production-ready setup, the model left the exports bucket public.",
+        "The generated code violates the prompt's production-ready requirements.",
+        "The MODEL_RESPONSE diverges from the production-ready stack in lib/.",
+        "The model response demonstrates significant shortcomings in meeting the needs of a production-ready platform.",
+        "This training data demonstrates the gap between the model's code and production-ready infrastructure.",
+        "The model response is nowhere near production-ready.",
+        "After correction, the template deploys a production-grade stack; the MODEL_RESPONSE did not deploy.",
+        "With these addressed, the infrastructure in the MODEL_RESPONSE is production-ready.",
+    ],
+)
+def test_a_standard_the_model_is_measured_against_or_the_corrected_state_is_no_claim(sentence: str) -> None:
+    analysis = _doc("# Failures", FAILURE.format(n=1, title="Public bucket", level="Critical", text="Blocked public access."), sentence)
+    assert analysis.claims == ()
+
+
+def test_praise_of_the_model_next_to_a_standard_is_still_a_claim() -> None:
+    analysis = _doc("# Failures", FAILURE.format(n=1, title="Public bucket", level="Critical", text="Blocked public access."),
+                    "The MODEL_RESPONSE delivers a production-ready stack that meets every requirement of the prompt.")
+    assert [c.line for c in analysis.claims] == [9]
