@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterator, Sequence
 
 from hooks import report
-from hooks.report import ConfigError, Finding
+from hooks.report import ConfigError
 
 _SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", "cdk.out", ".terraform"}
 
@@ -110,15 +110,30 @@ def _read(path: str) -> bytes:
         raise ConfigError(f"cannot read: {exc.strerror}", path) from None
 
 
-def _metadata_findings(args: argparse.Namespace, filenames: Sequence[str]) -> list[Finding]:
-    from hooks import metadata
+def _pushed_ref() -> str | None:
+    """The commit whose content the hooks judge, where pre-commit names one: at the pre-push stage,
+    and for `pre-commit run --from-ref A --to-ref B` (CI). The index and the working tree may hold
+    anything then (staged work in progress, another branch), none of it what is pushed."""
+    return os.environ.get("PRE_COMMIT_TO_REF") or None
 
-    schema = _metadata_schema(args)
-    return [finding for path in filenames for finding in metadata.check(path, _read(path), schema)]
+
+def _hook_files(filenames: Sequence[str]) -> list[tuple[str, bytes]]:
+    """Each file a hook is given with the content it judges: at the pushed commit (which may have
+    deleted it: then it is left out), else on disk."""
+    ref = _pushed_ref()
+    if ref is None:
+        return [(path, _read(path)) for path in filenames]
+    from hooks import taskfiles  # runs git: imported only where a commit is read
+
+    return taskfiles.files_at(ref, filenames)
 
 
 def _check_metadata(args: argparse.Namespace) -> int:
-    return report.emit(_metadata_findings(args, args.filenames))
+    from hooks import metadata
+
+    schema = _metadata_schema(args)
+    files = _hook_files(args.filenames)
+    return report.emit(finding for path, data in files for finding in metadata.check(path, data, schema))
 
 
 def _policy_option(parser: argparse.ArgumentParser) -> None:
@@ -197,7 +212,7 @@ def _run_audit(args: argparse.Namespace, git_repo, scope, *, update: bool, verbo
 def _check_training_quality(args: argparse.Namespace) -> int:
     from hooks import attest, policy, taskfiles, tasks
 
-    top, found = taskfiles.from_index(args.filenames)
+    top, found = taskfiles.from_git(args.filenames, _pushed_ref())
     rules, schema = policy.load(top, args.set), _own_schema(args)
     code = report.emit(finding for task in found for finding in tasks.check_task(task, rules, schema))
     if code == report.PASS:  # what the prepare-commit-msg hook (check-commit-attested) looks for
@@ -241,12 +256,6 @@ def _explain(args: argparse.Namespace) -> int:
     return report.FINDINGS if any(f.severity is report.Severity.ERROR for f in assessment.findings) else report.PASS
 
 
-def _analysis(path: str):  # -> failures.Analysis, imported lazily
-    from hooks import failures
-
-    return failures.read(path, _read(path))
-
-
 def _check_model_failures(args: argparse.Namespace) -> int:
     """The document checks, as the policy at the top of the repository (where pre-commit runs hooks) sets them."""
     from dataclasses import replace
@@ -255,7 +264,7 @@ def _check_model_failures(args: argparse.Namespace) -> int:
 
     rules = policy.load(os.getcwd(), args.set)
     found = []
-    for finding in (f for path in args.filenames for f in failures.check(_analysis(path))):
+    for finding in (f for path, data in _hook_files(args.filenames) for f in failures.check(failures.read(path, data))):
         check = failures.POLICY_CHECKS.get(finding.code)
         severity = rules.severity(check, finding.severity is report.Severity.ERROR) if check else finding.severity
         if severity is not None:
@@ -264,7 +273,9 @@ def _check_model_failures(args: argparse.Namespace) -> int:
 
 
 def _parse(args: argparse.Namespace) -> int:
-    print(report.json_text(_analysis(args.path).to_json()))
+    from hooks import failures
+
+    print(report.json_text(failures.read(args.path, _read(args.path)).to_json()))
     return report.PASS
 
 

@@ -100,7 +100,20 @@ def _fed(repo: git.Repo, command: str, options: Sequence[str], requests: Sequenc
 
 def read_staged(repo: git.Repo, paths: Sequence[str]) -> dict[str, bytes]:
     """The staged content of each path (what the commit will hold); unstaged paths are left out."""
-    blobs = staged_blobs(repo, paths)
+    return _contents(repo, staged_blobs(repo, paths))
+
+
+def read_at(repo: git.Repo, commit: str, paths: Sequence[str]) -> dict[str, bytes]:
+    """The content of each path (relative to the top of the work tree) in a commit's tree (a verified
+    id), as `read_staged` reads the index: paths where it holds no regular file are left out."""
+    if not paths:
+        return {}
+    found = blobs_at(repo, [(commit, path) for path in paths])
+    return _contents(repo, {path: sha for (_, path), sha in found.items() if sha is not None})
+
+
+def _contents(repo: git.Repo, blobs: dict[str, str]) -> dict[str, bytes]:
+    """Each path's content, from its blob id."""
     contents = read_blobs(repo, blobs.values())
     return {path: contents[sha] for path, sha in blobs.items()}
 
