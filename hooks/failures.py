@@ -67,6 +67,8 @@ class Claim:
 
     line: int
     text: str
+    # said in a failure's own text ("the model used production-grade instances"), which tells what was wrong
+    in_failure: bool = False
 
 
 @dataclass(frozen=True)
@@ -168,7 +170,7 @@ def parse(path: str, text: str, encoding: str = "utf-8") -> Analysis:
         failures=failures,
         declared=tuple(_declared(units)),
         scores=tuple(scores),
-        claims=tuple(_claims(root, units)),
+        claims=tuple(_claims(root, units, _in_failures(root, units, items, failures))),
         bypasses=bypasses,
         empty=not failures and _placeholder(" ".join(u.text for u in units)),
         encoding=encoding,
@@ -723,7 +725,24 @@ _CLAUSE = re.compile(r"([,;:(]|\b(?:but|however|although|though|while|whereas|ye
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(\[])")
 
 
-def _claims(root: _Node, units: Sequence[_Unit]) -> Iterator[Claim]:
+def _in_failures(root: _Node, units: Sequence[_Unit], items: Sequence[_Item], failures: Sequence[Failure]) -> set[int]:
+    """The units inside a failure's own text: its heading's section, or its list item."""
+    starts = {f.line for f in failures}
+    inside: set[int] = set()
+    nodes = [root]
+    while nodes:
+        node = nodes.pop()
+        if node.unit is not None and node.unit.line in starts:
+            inside.update(range(node.start, node.end))
+        else:
+            nodes += node.children
+    lines = [u.line for u in units]
+    for item in (i for i in items if i.line in starts):
+        inside.update(range(bisect.bisect_left(lines, item.line), bisect.bisect_right(lines, item.end)))
+    return inside
+
+
+def _claims(root: _Node, units: Sequence[_Unit], in_failures: set[int]) -> Iterator[Claim]:
     """Sentences that call the MODEL_RESPONSE competent; those about the IDEAL_RESPONSE are not."""
     about = _section_subjects(root, units)
     paras = [(i, u) for i, u in enumerate(units) if u.kind == "para" and about[i] != "ideal"]
@@ -736,7 +755,7 @@ def _claims(root: _Node, units: Sequence[_Unit]) -> Iterator[Claim]:
             continue
         for offset, sentence in _sentences(unit.text):
             if _claimed(sentence, model_label):
-                yield Claim(unit.line + offset, shorten(sentence.replace("\n", " ").strip(), 200))
+                yield Claim(unit.line + offset, shorten(sentence.replace("\n", " ").strip(), 200), i in in_failures)
 
 
 def _holding(scan: Caseless, units: Sequence[tuple[int, _Unit]]) -> list[tuple[int, _Unit]]:

@@ -187,11 +187,12 @@ def verdict(b: Breakdown, analysis: Analysis, metadata_bypasses: Iterable[tuple[
         doubt = (f" (uncertain: it also lists {len(significant)} Critical/High fixes, so the claim may be about the"
                  " corrected response)") if len(significant) >= 2 else ""
         for claim in analysis.claims:
+            why = doubt or (" (uncertain: it stands in a failure's own text, which tells what the model got wrong)" if claim.in_failure else "")
             findings += _finding(policy, "competent-claim", b.task, analysis.path, claim.line, 1, "TQ303",
                                  f"training_quality {score.value} (>= {policy.threshold}) but the analysis says the"
-                                 f" MODEL_RESPONSE was already competent ({claim.text.strip()!r}){doubt}, which leaves little"
+                                 f" MODEL_RESPONSE was already competent ({claim.text.strip()!r}){why}, which leaves little"
                                  " to learn from; lower the score, or correct the analysis if the response needed significant"
-                                 " fixes", certain=not doubt)
+                                 " fixes", certain=not why)
     if score.value > b.maximum:
         certain = score.value > b.generous_maximum
         why = "" if certain else f"; uncertain, because {b.generous_reason} would allow {b.generous_maximum}"

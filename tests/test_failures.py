@@ -482,3 +482,11 @@ def test_praise_of_the_model_next_to_a_standard_is_still_a_claim() -> None:
     analysis = _doc("# Failures", FAILURE.format(n=1, title="Public bucket", level="Critical", text="Blocked public access."),
                     "The MODEL_RESPONSE delivers a production-ready stack that meets every requirement of the prompt.")
     assert [c.line for c in analysis.claims] == [9]
+
+
+def test_a_claim_inside_a_failure_is_marked_as_such() -> None:
+    analysis = _doc("# Failures", "The MODEL_RESPONSE was excellent overall.",
+                    FAILURE.format(n=1, title="Oversized instances", level="Medium",
+                                   text="The model used production-grade db.r6g.large instances for a test environment."),
+                    "- The MODEL_RESPONSE created production-grade clusters nobody asked for.")
+    assert [(c.line, c.in_failure) for c in analysis.claims] == [(3, False), (9, True), (11, True)]

@@ -248,3 +248,10 @@ def test_numbering_gaps_make_the_maximum_uncertain() -> None:
     assert (b.maximum, b.generous_maximum) == (6, 10)
     assert [(f.code, f.severity) for f in findings] == [("TQ302", Severity.WARNING)]
     assert "numbered up to 2 but 1 could be read" in findings[0].message
+
+
+def test_a_claim_in_a_failures_own_text_only_warns() -> None:
+    claim = Claim(19, "The model used production-grade db.r6g.large instances for a test environment.", in_failure=True)
+    findings = judge(analysis(SECURITY[0], claims=[claim]), 9)[1]
+    assert [(f.code, f.severity) for f in findings] == [("TQ303", Severity.WARNING)]
+    assert "a failure's own text" in findings[0].message
