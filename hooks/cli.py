@@ -49,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     explain.set_defaults(run=_explain)
 
     audit = commands.add_parser("audit", help="find commits that went past the hooks (default: local commits not on a remote)")
-    audit.add_argument("--all", dest="all_refs", action="store_true", help="every commit reachable from any ref")
+    audit.add_argument("--all", dest="all_refs", action="store_true", help="every commit on a branch, tag or remote-tracking branch (not the stash)")
     audit.add_argument("--since", type=_given, metavar="DATE", help="only commits since DATE (git's date formats)")
     audit.add_argument("--range", dest="range_", type=_given, metavar="A..B", help="the commits in B that are not in A")
     audit.add_argument("--update-baseline", action="store_true", help="acknowledge every finding in scope in the baseline")

@@ -195,9 +195,10 @@ def list_commits(
     """Ids of the commits reachable from `tips` (verified ids) and not from `exclude`, newest first.
 
     `not_on_remote`: also leave out what any remote-tracking branch of that remote holds ("" for
-    every remote). `all_refs`: start from every ref.
+    every remote). `all_refs`: start from every branch, tag and remote-tracking branch, never from
+    `refs/stash`: a stash is work in progress put aside, not a commit anyone made past the hooks.
     """
-    options = ["--all"] if all_refs else []
+    options = ["--exclude=refs/stash", "--all"] if all_refs else []
     if not_on_remote is not None:
         remotes = f"--remotes={not_on_remote}/*" if not_on_remote else "--remotes"
         options += ["--not", remotes, "--not"]
