@@ -341,13 +341,11 @@ STATE_DIR = "training-quality"  # inside the git directory
 
 
 def staged_changes(repo: git.Repo) -> list[str]:
-    """Regular files the index adds or modifies against HEAD (every staged file before the first commit)."""
-    out = repo.git.diff(
-        "--cached", "--raw", "-z", "--no-renames", "--no-ext-diff", "--no-textconv", "--no-color",
-        "--diff-filter=d", strip_newline_in_stdout=False,
-    )
-    fields = out.split("\0")
-    return [path for meta, path in zip(fields[0::2], fields[1::2]) if meta.split()[1].startswith("100")]
+    """Every path the index changes against HEAD, deletions included (every staged file before the
+    first commit): none at all is a message-only amend, a deletion is not."""
+    out = repo.git.diff("--cached", "--name-only", "-z", "--no-renames", "--no-ext-diff", "--no-textconv", "--no-color",
+                        strip_newline_in_stdout=False)
+    return list(filter(None, out.split("\0")))
 
 
 def index_blobs(repo: git.Repo) -> dict[str, str]:
