@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from hooks.cli import main
-from tests.conftest import EXAMPLE_FILES, PreCommit, Repo
+from tests.conftest import EXAMPLE_FILES, PROJECT, PreCommit, Repo
 
 CASES = EXAMPLE_FILES / "hooks"
 FORMATTING = CASES / "positive" / "check-training-quality" / "two-formatting-fixes-scored-5"
@@ -117,6 +117,28 @@ def test_check_and_explain_show_an_odd_folder_name_escaped(tmp_path: Path, capsy
     assert main(["explain", str(odd / "task")]) == 0
     out = capsys.readouterr().out
     assert "### training_quality of `" in out and "x\\x1b[31m/task`" in out and "\x1b" not in out
+
+
+def test_the_suggested_explain_command_works_when_copied(repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder with spaces and an accent is quoted for the shell; a plain one is left as it is."""
+    monkeypatch.chdir(repo.path)
+    put(repo, FORMATTING, score=9)
+    put(repo.path / "x y", FORMATTING, score=9)
+    (repo.path / "x y" / "task").rename(repo.path / "x y" / "bad é")
+    suggested = {}
+    for folder in ("task", "x y/bad é"):
+        assert main(["check", folder]) == 1
+        suggested[folder] = re.findall(r"\(`(training-quality [^`]*)` shows the breakdown\)", capsys.readouterr().out)
+    assert suggested == {"task": ["training-quality explain task"], "x y/bad é": ["training-quality explain 'x y/bad é'"]}
+    command = tmp_path / "bin" / "training-quality"  # this checkout's, whatever is installed
+    command.parent.mkdir()
+    command.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m hooks "$@"\n')
+    command.chmod(0o755)
+    as_pasted = subprocess.run(["sh", "-c", suggested["x y/bad é"][0]], env={"PATH": f"{command.parent}:/usr/bin:/bin", "PYTHONPATH": str(PROJECT)},
+                               cwd=repo.path, capture_output=True, text=True)
+    assert as_pasted.returncode == 1, as_pasted.stderr
+    assert "### training_quality of `x y/bad é`" in as_pasted.stdout and "**Verdict: blocked**" in as_pasted.stdout
 
 
 def test_commit_refused_or_accepted_by_the_real_pre_commit(pre_commit: PreCommit) -> None:
