@@ -86,7 +86,49 @@ def test_a_bad_setting_is_a_configuration_error(repo: Repo, monkeypatch: pytest.
     repo.write("setup.cfg", "[training-quality]\nthreshold = high\n")
     assert hook("task/metadata.json") == 2
     err = capsys.readouterr().err
-    assert "setup.cfg: error: setting 'threshold'" in err and "Traceback" not in err
+    assert "setup.cfg:2: error: setting 'threshold'" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "said"),
+    [
+        ("setup.cfg", "[training-quality\nthreshold = 9\n",
+         "1: error: not a [section] header, which must come first: '[training-quality'; correct that line"),
+        ("setup.cfg", "[training-quality]\nbase = 7\nbase = 6\n",
+         "3: error: a setting given twice in its section: 'base = 6'; correct that line"),
+        ("setup.cfg", "[training-quality]\nbase = 7\n\nthreshold = nine\n",
+         "4: error: setting 'threshold': expected a whole number, not 'nine'"),
+        ("pyproject.toml", "[tool.training-quality]\nthreshold = 9\nbase = = 8\n",
+         "3: error: not valid TOML at column 8: Invalid value; correct the syntax"),
+        ("pyproject.toml", '[tool.black]\nline-length = 1\n\n[tool.training-quality]\n# the bar\nthreshold = "nine"\n',
+         "6: error: setting 'threshold': expected a whole number, not 'nine'"),
+        ("pyproject.toml", '[tool.training-quality]\n\n[tool.training-quality.checks]\nmaximum = "loud"\n',
+         "3: error: setting 'checks': maximum must be one of error, warning, off, not 'loud'"),
+    ],
+)
+def test_a_broken_config_file_is_named_by_file_and_line(repo: Repo, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str], name: str, text: str,
+                                                        said: str) -> None:
+    monkeypatch.chdir(repo.path)
+    put(repo, FORMATTING)
+    repo.write(name, text)
+    assert main(["check", "task"]) == 2
+    assert capsys.readouterr().err == f"training-quality: {repo.path / name}:{said}\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--bogus"], "training-quality: error: unrecognized arguments: --bogus"),
+        (["check", "--bogus"], "training-quality check: error: unrecognized arguments: --bogus"),
+        (["check-commit-attested"], "training-quality check-commit-attested: error: the following arguments are required: MSG_FILE"),
+    ],
+)
+def test_a_usage_error_names_what_the_user_typed_or_left_out(capsys: pytest.CaptureFixture[str], argv: list[str],
+                                                             said: str) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2 and capsys.readouterr().err.splitlines()[-1] == said
 
 
 def test_explain_prints_the_reviewers_breakdown(capsys: pytest.CaptureFixture[str]) -> None:
