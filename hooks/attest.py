@@ -125,9 +125,11 @@ class Outcome:
     findings: list[Finding]  # TQ501 when the commit must be aborted
 
 
-def changed_roots(paths: Iterable[str]) -> list[str]:
-    """The task folders among changed paths (each path a file added or modified, not deleted)."""
-    return sorted({r for r in map(task_root, paths) if r is not None})
+def changed_roots(changed: Iterable[str], index_blobs: Mapping[str, str]) -> list[str]:
+    """The task folders whose files the commit adds or modifies. A deleted file leaves nothing for the
+    checks to pass on (pre-commit gives the hooks no deleted file), and the audit asks no trailer of
+    a commit that only deletes, so deletions attest nothing."""
+    return sorted({r for r in (task_root(p) for p in changed if p in index_blobs) if r is not None})
 
 
 def content_digest(task_blobs: Mapping[str, str], policy: str) -> str:
@@ -149,13 +151,14 @@ def attest(
 ) -> Outcome:
     """What prepare-commit-msg does with the commit about to be made.
 
-    `changed`: the paths the index adds or modifies against HEAD; `index_blobs`: every regular
-    file in the index. A merge (`merging`: MERGE_HEAD exists) is exempt: its parents were attested
+    `changed`: the paths the index changes against HEAD, deletions included; `index_blobs`: every
+    regular file in the index. A merge (`merging`: MERGE_HEAD exists) is exempt: its parents were attested
     on their own. (Git's "merge" message source is no sign of one: a cherry-pick or rebase that
     stopped on a conflict or a hook commits from MERGE_MSG too.)
     Tasks named by a Skipped trailer already in the message (an amend) must be checked too before
     the trailer turns into a Checked one. An index that changes nothing against HEAD is a
-    message-only amend (`--amend -m` looks like any commit): HEAD's trailer carries over.
+    message-only amend (`--amend -m` looks like any commit): HEAD's trailer carries over. A commit
+    that only deletes files changes no task the checks could pass: it gets no trailer.
     """
     if merging:
         return Outcome(None, [])
@@ -163,7 +166,7 @@ def attest(
         carried = _attestation(head_message, "#")
         return Outcome(with_trailer(message, *carried, comment=comment) if carried else None, [])
     skipped_before = [r for r in parse_tasks(trailer_values(message, SKIPPED, comment)) if _has_task(index_blobs, r)]
-    roots = sorted(set(changed_roots(changed)) | set(skipped_before))
+    roots = sorted(set(changed_roots(changed, index_blobs)) | set(skipped_before))
     if not roots:
         return Outcome(None, [])
     checked = set(record.checked)
@@ -173,7 +176,8 @@ def attest(
         return Outcome(with_trailer(message, CHECKED, value, drop=(SKIPPED,), comment=comment), [])
     if on_skip == "record":
         return Outcome(with_trailer(message, SKIPPED, format_tasks(unchecked), drop=(CHECKED,), comment=comment), [])
-    first = {r: next((p for p in changed if task_root(p) == r), join(r, TASK_FILES[0])) for r in unchecked}
+    first = {r: next((p for p in changed if task_root(p) == r and p in index_blobs), join(r, TASK_FILES[0]))
+             for r in unchecked}
     return Outcome(None, [
         Finding(first[r], 1, 1, UNCHECKED,
                 f"this commit changes task {quoted(r or '.')}, but the pre-commit checks did not pass on its staged "
@@ -199,6 +203,11 @@ def _has_task(index_blobs: Mapping[str, str], root: str) -> bool:
 # --- trailers ---
 
 _TRAILER = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*)\s*:\s*(.*)$")
+_CHERRY_PICKED = "(cherry picked from commit "  # `cherry-pick -x`'s line, which git's trailer parsing counts as one
+
+
+def _trailer_line(line: str) -> bool:
+    return bool(_TRAILER.match(line)) or line.startswith(_CHERRY_PICKED)
 
 
 def _split(message: str, comment: str) -> tuple[list[str], list[str]]:
@@ -212,14 +221,15 @@ def _split(message: str, comment: str) -> tuple[list[str], list[str]]:
 
 
 def _trailer_block(text: list[str], comment: str) -> int | None:
-    """Where the last paragraph starts, when every line of it is a trailer (or a continuation or comment)."""
+    """Where the last paragraph starts, when every line of it is a trailer (git's `(cherry picked from
+    commit …)` line counts as one, as git counts it), a continuation or a comment."""
     start = len(text)
     while start and text[start - 1].strip():
         start -= 1
     if start == 0:  # the subject paragraph is never a trailer block
         return None
     body = [line for line in text[start:] if not line.startswith(comment)]
-    if body and _TRAILER.match(body[0]) and all(_TRAILER.match(line) or line[:1].isspace() for line in body):
+    if body and _trailer_line(body[0]) and all(_trailer_line(line) or line[:1].isspace() for line in body):
         return start
     return None
 

@@ -5,6 +5,7 @@ import argparse
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from typing import NoReturn
 
 from hooks import report
 from hooks.report import ConfigError
@@ -12,8 +13,36 @@ from hooks.report import ConfigError
 _SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", "cdk.out", ".terraform"}
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but an unknown option is named before a missing argument: in `training-quality
+    --bogus` the option is the mistake, and "the following arguments are required: COMMAND" hides it."""
+
+    def parse_known_args(self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+                         ) -> tuple[argparse.Namespace, list[str]]:
+        self._given = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
+    def error(self, message: str) -> NoReturn:
+        if message.startswith("the following arguments are required"):
+            unknown = self._unknown()
+            if unknown:
+                message = f"unrecognized arguments: {' '.join(unknown)}"
+        super().error(message)
+
+    def _unknown(self) -> list[str]:
+        """What this parser leaves unread of the same arguments once nothing is required."""
+        required = [action for action in self._actions if action.required]
+        for action in required:
+            action.required = False
+        try:
+            return super().parse_known_args(self._given)[1]
+        finally:
+            for action in required:
+                action.required = True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="training-quality", description=__doc__)
+    parser = _Parser(prog="training-quality", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser("check", help="run every check on tasks (folders or files)")
@@ -49,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     explain.set_defaults(run=_explain)
 
     audit = commands.add_parser("audit", help="find commits that went past the hooks (default: local commits not on a remote)")
-    audit.add_argument("--all", dest="all_refs", action="store_true", help="every commit reachable from any ref")
+    audit.add_argument("--all", dest="all_refs", action="store_true", help="every commit on a branch, tag or remote-tracking branch (not the stash)")
     audit.add_argument("--since", type=_given, metavar="DATE", help="only commits since DATE (git's date formats)")
     audit.add_argument("--range", dest="range_", type=_given, metavar="A..B", help="the commits in B that are not in A")
     audit.add_argument("--update-baseline", action="store_true", help="acknowledge every finding in scope in the baseline")
@@ -64,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                    help="hook (prepare-commit-msg): abort a commit the checks did not pass, else add a trailer")
     attested.add_argument("message_file", metavar="MSG_FILE", help="the commit message file git passes the hook")
     # git passes a bare hook the message's source and a commit too; neither tells a merge (MERGE_HEAD does)
-    attested.add_argument("git_args", nargs="*", help=argparse.SUPPRESS)
+    attested.add_argument("git_args", nargs="*", default=[], help=argparse.SUPPRESS)  # a default: never "required"
     attested.add_argument("--on-skip", choices=("abort", "record"), default="abort",
                           help="when the checks were skipped: abort the commit (default), or let it through "
                                "with a Training-Quality-Skipped trailer")

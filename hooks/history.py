@@ -155,7 +155,7 @@ def manual_scope(repo: git.Repo, *, all_refs: bool, since: str | None, range_: s
     if all_refs or since:
         head = gitrepo.head_commit(repo)
         tips = () if all_refs or not head else (head,)
-        where = ("every ref" if all_refs else "HEAD") + (f" since {since}" if since else "")
+        where = ("every branch, tag and remote" if all_refs else "HEAD") + (f" since {since}" if since else "")
         return Scope(where, tips, all_refs=all_refs, since=since)
     return local_scope(repo)
 

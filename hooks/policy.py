@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import configparser
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -80,12 +81,15 @@ DEFAULT = Policy()
 
 def load(top: str, overrides: Sequence[str] = ()) -> Policy:
     """The policy for the repository at `top`: its configuration file, then KEY=VALUE overrides."""
-    source = os.path.join(top, "pyproject.toml")
-    table = _pyproject(source)
-    if table is None:
-        source = os.path.join(top, "setup.cfg")
-        table = _setup_cfg(source)
-    policy = _apply(DEFAULT, table or {}, source)
+    source, table, line_of = "", {}, _no_line
+    for name, section, read in _SOURCES:
+        path = os.path.join(top, name)
+        text = _read_text(path)
+        found = None if text is None else read(text, path)
+        if found is not None:
+            source, table, line_of = path, found, functools.partial(_key_line, text, section)
+            break
+    policy = _apply(DEFAULT, table, source, line_of)
     settings: dict[str, Any] = {}
     for override in overrides:
         key, sep, value = override.partition("=")
@@ -95,48 +99,126 @@ def load(top: str, overrides: Sequence[str] = ()) -> Policy:
     return _apply(policy, settings, "--set")
 
 
-def _pyproject(path: str) -> dict[str, Any] | None:
+def _read_text(path: str) -> str | None:
+    """A configuration file's text; None when there is none. Both formats are UTF-8."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", path) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"byte 0x{data[exc.start]:02x} is not UTF-8: save the file as UTF-8", path,
+                          data.count(b"\n", 0, exc.start) + 1) from None
+
+
+def _pyproject(text: str, path: str) -> dict[str, Any] | None:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on 3.10 only
         import tomli as tomllib
     try:
-        with open(path, "rb") as f:
-            data = tomllib.load(f)
-    except FileNotFoundError:
-        return None
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read: {exc}", path) from None
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # the place is at the message's end on every version ("Invalid value (at line 3, column 8)");
+        # only Python 3.14 gives it as attributes too
+        where = re.fullmatch(r"(.*) \(at (?:line (\d+), column (\d+)|end of document)\)", str(exc), re.DOTALL)
+        if where is None:
+            raise ConfigError(f"not valid TOML: {exc}", path) from None
+        reason, line, column = where.groups()
+        at = f" at column {column}" if column else " at the end of the file"
+        raise ConfigError(f"not valid TOML{at}: {reason}; correct the syntax", path,
+                          int(line) if line else text.count("\n") + 1) from None
     table = data.get("tool", {}).get("training-quality")
     if table is not None and not isinstance(table, dict):
-        raise ConfigError("[tool.training-quality] must be a table", path)
+        raise ConfigError("[tool.training-quality] must be a table", path, _key_line(text, "tool", "training-quality"))
     return table
 
 
-def _setup_cfg(path: str) -> dict[str, Any] | None:
+# configparser's errors, each said in a few words (its own message is a multi-line repr of the line)
+_INI_ERRORS: tuple[tuple[type[configparser.Error], str], ...] = (
+    (configparser.MissingSectionHeaderError, "not a [section] header, which must come first"),
+    (configparser.DuplicateSectionError, "a section given twice"),
+    (configparser.DuplicateOptionError, "a setting given twice in its section"),
+    (configparser.ParsingError, "neither `key = value`, a [section] header nor an indented continuation"),
+)
+
+
+def _setup_cfg(text: str, path: str) -> dict[str, Any] | None:
     parser = configparser.ConfigParser(interpolation=None)
     try:
-        parser.read(path, encoding="utf-8")
-    except (configparser.Error, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read: {exc}", path) from None
+        parser.read_string(text, source=path)
+    except configparser.Error as exc:
+        reason = next((r for kind, r in _INI_ERRORS if isinstance(exc, kind)), None)
+        errors = getattr(exc, "errors", None)
+        line = getattr(exc, "lineno", None) or (errors[0][0] if errors else 0)
+        if reason is None or not 0 < line <= len(lines := text.split("\n")):  # configparser's lines end at \n only
+            raise ConfigError(f"cannot read: {str(exc).splitlines()[0]}", path) from None
+        raise ConfigError(f"{reason}: {lines[line - 1].strip()!r}; correct that line", path, line) from None
     return dict(parser["training-quality"]) if parser.has_section("training-quality") else None
 
 
-def _apply(policy: Policy, settings: Mapping[str, Any], source: str) -> Policy:
+_SOURCES: tuple[tuple[str, str, Callable[[str, str], dict[str, Any] | None]], ...] = (
+    ("pyproject.toml", "tool.training-quality", _pyproject),  # wins when it has the table
+    ("setup.cfg", "training-quality", _setup_cfg),
+)
+_HEADER = re.compile(r"\s*\[\s*([^\]\s]+)\s*\]")
+_KEY = re.compile(r"""\s*["']?([\w.-]+?)["']?\s*[=:]""")
+
+
+def _key_line(text: str, section: str, key: str) -> int:
+    """The line that sets `key` in [section] (or opens [section.key]), by a plain search of the text:
+    0 where that does not find it (a key set another way is still named, with no line)."""
+    def norm(name: str) -> str:
+        return name.lower().replace("_", "-")
+
+    want, inside = norm(key), False
+    for number, line in enumerate(text.split("\n"), 1):  # as both parsers count lines
+        header = _HEADER.match(line)
+        if header:
+            name = norm(header.group(1))
+            if name == f"{norm(section)}.{want}":  # a TOML subtable: [tool.training-quality.checks]
+                return number
+            inside = name == norm(section)
+            continue
+        found = _KEY.match(line) if inside else None
+        if found and (norm(found.group(1)) == want or norm(found.group(1)).startswith(f"{want}.")):  # or dotted: check.bypass
+            return number
+    return 0
+
+
+def _no_line(key: str) -> int:
+    return 0
+
+
+def _apply(policy: Policy, settings: Mapping[str, Any], source: str, line_of: Callable[[str], int] = _no_line) -> Policy:
+    """The settings on top of `policy`; a bad one is a ConfigError naming `source` and, where
+    `line_of` finds it, the line of its key."""
     changes: dict[str, Any] = {}
     for key, value in settings.items():
-        name = key.replace("-", "_")
-        if key.startswith("check.") or key in ("check", "checks"):
-            changes["checks"] = _checks(dict(changes.get("checks", policy.checks)), key, value, source)
-            continue
-        reader = _READERS.get(name)
-        if reader is None:
-            raise ConfigError(f"unknown setting {key!r} (see docs/policy.md)", source)
         try:
-            changes[name] = reader(value)
-        except (TypeError, ValueError) as exc:
-            raise ConfigError(f"setting {key!r}: {exc}", source) from None
-    return _validated(dataclasses.replace(policy, **changes), source)
+            changes.update(_setting(policy, changes, key, value, source))
+        except ConfigError as exc:
+            exc.line = line_of(key)
+            raise
+    return _validated(dataclasses.replace(policy, **changes), source, line_of)
+
+
+def _setting(policy: Policy, changes: Mapping[str, Any], key: str, value: Any, source: str) -> dict[str, Any]:
+    """What one setting changes (its field and new value)."""
+    name = key.replace("-", "_")
+    if key.startswith("check.") or key in ("check", "checks"):
+        return {"checks": _checks(dict(changes.get("checks", policy.checks)), key, value, source)}
+    reader = _READERS.get(name)
+    if reader is None:
+        raise ConfigError(f"unknown setting {key!r} (see docs/policy.md)", source)
+    try:
+        return {name: reader(value)}
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"setting {key!r}: {exc}", source) from None
 
 
 def _checks(current: dict[str, str], key: str, value: Any, source: str) -> tuple[tuple[str, str], ...]:
@@ -230,13 +312,13 @@ _READERS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def _validated(policy: Policy, source: str) -> Policy:
+def _validated(policy: Policy, source: str, line_of: Callable[[str], int]) -> Policy:
     if not 0 < policy.top:
-        raise ConfigError(f"setting 'top': must be positive, not {policy.top}", source)
+        raise ConfigError(f"setting 'top': must be positive, not {policy.top}", source, line_of("top"))
     for name in ("threshold", "base", "no_fixes_max"):
         if not 0 <= getattr(policy, name) <= policy.top:
             raise ConfigError(f"setting {name.replace('_', '-')!r} ({getattr(policy, name)}): must be between 0 and top"
-                              f" ({policy.top}); set both where one moves past the other", source)
+                              f" ({policy.top}); set both where one moves past the other", source, line_of(name))
     if any(at_least < 1 for at_least, _ in policy.c_penalties):
-        raise ConfigError("setting 'c-penalties': counts must be 1 or more", source)
+        raise ConfigError("setting 'c-penalties': counts must be 1 or more", source, line_of("c-penalties"))
     return policy

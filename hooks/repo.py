@@ -208,9 +208,10 @@ def list_commits(
     """Ids of the commits reachable from `tips` (verified ids) and not from `exclude`, newest first.
 
     `not_on_remote`: also leave out what any remote-tracking branch of that remote holds ("" for
-    every remote). `all_refs`: start from every ref.
+    every remote). `all_refs`: start from every branch, tag and remote-tracking branch, never from
+    `refs/stash`: a stash is work in progress put aside, not a commit anyone made past the hooks.
     """
-    options = ["--all"] if all_refs else []
+    options = ["--exclude=refs/stash", "--all"] if all_refs else []
     if not_on_remote is not None:
         remotes = f"--remotes={not_on_remote}/*" if not_on_remote else "--remotes"
         options += ["--not", remotes, "--not"]
@@ -353,13 +354,11 @@ STATE_DIR = "training-quality"  # inside the git directory
 
 
 def staged_changes(repo: git.Repo) -> list[str]:
-    """Regular files the index adds or modifies against HEAD (every staged file before the first commit)."""
-    out = repo.git.diff(
-        "--cached", "--raw", "-z", "--no-renames", "--no-ext-diff", "--no-textconv", "--no-color",
-        "--diff-filter=d", strip_newline_in_stdout=False,
-    )
-    fields = out.split("\0")
-    return [path for meta, path in zip(fields[0::2], fields[1::2]) if meta.split()[1].startswith("100")]
+    """Every path the index changes against HEAD, deletions included (every staged file before the
+    first commit): none at all is a message-only amend, a deletion is not."""
+    out = repo.git.diff("--cached", "--name-only", "-z", "--no-renames", "--no-ext-diff", "--no-textconv", "--no-color",
+                        strip_newline_in_stdout=False)
+    return list(filter(None, out.split("\0")))
 
 
 def index_blobs(repo: git.Repo) -> dict[str, str]:

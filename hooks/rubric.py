@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import shlex
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -199,7 +200,8 @@ def verdict(b: Breakdown, analysis: Analysis, metadata_bypasses: Iterable[tuple[
         findings += _finding(policy, "maximum", b.task, score.path, score.line, score.col, "TQ302",
                              f"training_quality {score.value} is above {b.maximum}, the rubric's maximum for the failures"
                              f" listed ({_summary(b)}){why}; lower the score or list the failures that justify it"
-                             f" (`training-quality explain {b.task or '.'}` shows the breakdown)", certain=certain)
+                             f" (`training-quality explain {shlex.quote(b.task or '.')}` shows the breakdown)",
+                             certain=certain)
     return findings
 
 

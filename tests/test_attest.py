@@ -176,6 +176,41 @@ def test_amend_keeps_one_valid_trailer(pre_commit: PreCommit) -> None:
     assert amended.count(attest.CHECKED) == 1 and amended != first and audit(repo) is None
 
 
+def test_a_commit_that_only_deletes_gets_no_trailer_and_a_message_only_amend_keeps_its_own(
+        pre_commit: PreCommit, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hooks.cli import main
+
+    configure(pre_commit)
+    repo = pre_commit.repo
+    task(repo)
+    repo.write("notes.txt", "scratch\n")
+    assert repo.commit("first task").returncode == 0
+    first = repo.head()
+    assert repo.git("commit", "--amend", "-m", "first task, reworded", check=False).returncode == 0
+    assert message(repo).count(attest.CHECKED) == 1 and audit(repo) is None
+
+    for drop in ("notes.txt", "task"):  # a file outside any task, then a whole task
+        repo.git("rm", "-q", "-r", drop)
+        done = repo.git("commit", "-q", "-m", f"drop {drop}", check=False)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "Training-Quality" not in message(repo)
+
+    monkeypatch.chdir(repo.path)  # and the audit asks no trailer of them
+    assert main(["audit", "--attested-since", first]) == 0
+
+
+def test_a_cherry_pick_x_of_a_checked_commit_carries_one_trailer(pre_commit: PreCommit) -> None:
+    repo = two_branches(pre_commit)
+    side = repo.git("rev-parse", "side").stdout.strip()
+    done = repo.git("cherry-pick", "-x", side, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = message(repo)
+    assert text.count(attest.CHECKED) == 1 and audit(repo) is None
+    assert text.startswith(f"side edit\n\n(cherry picked from commit {side})\n{attest.CHECKED}: ")
+    as_git_reads_it = repo.git("log", "-1", f"--format=%(trailers:key={attest.CHECKED},valueonly)").stdout
+    assert len(as_git_reads_it.split()) == 3  # one value: `<digest> (policy <version>)`
+
+
 def two_branches(pre_commit: PreCommit) -> Repo:
     """After a first task, `side` edits it and `main` adds another; every commit checked."""
     configure(pre_commit)

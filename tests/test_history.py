@@ -115,7 +115,23 @@ def test_a_clean_history_passes(repo: Repo, run: Run) -> None:
     put_task(repo, "task", score=10, failures=more)
     commit(repo, "raise the score with the analysis")
     code, out, _ = run(repo, "audit", "--all")
-    assert (code, out.splitlines()[-1]) == (0, "audited 2 commit(s) (every ref): 0 finding(s)")
+    assert (code, out.splitlines()[-1]) == (0, "audited 2 commit(s) (every branch, tag and remote): 0 finding(s)")
+
+
+def test_a_stash_is_work_in_progress_not_a_commit_past_the_hooks(repo: Repo, run: Run) -> None:
+    put_task(repo, "task")
+    commit(repo, "add the task")
+    repo.write("notes.txt", "hooks installed from here on\n")
+    installed = commit(repo, "notes")
+    put_task(repo, "task", failures=FAILURES + LEAK)  # would be blocked, were it committed; no trailer either
+    repo.git("stash")
+    assert repo.git("stash", "list").stdout
+    for extra in ((), ("--attested-since", installed)):
+        code, out, _ = run(repo, "audit", "--all", *extra)
+        assert (code, out.splitlines()[-1]) == (0, "audited 2 commit(s) (every branch, tag and remote): 0 finding(s)")
+    code, _, _ = run(repo, "audit", "--all", "--update-baseline")
+    entries = json.loads((repo.path / ".training-quality-baseline.json").read_text())["entries"]
+    assert code == 0 and entries == []
 
 
 def test_bypass_text_in_a_commit_message(repo: Repo, run: Run) -> None:
@@ -214,7 +230,7 @@ def test_a_shallow_clone_keeps_to_the_baseline(leaked: Leaked, tmp_path: Path, r
 def test_an_empty_repository(repo: Repo, run: Run) -> None:
     assert run(repo, "check-no-verify") == (0, "", "")
     code, out, _ = run(repo, "audit", "--all")
-    assert (code, out) == (0, "audited 0 commit(s) (every ref): 0 finding(s)\n")
+    assert (code, out) == (0, "audited 0 commit(s) (every branch, tag and remote): 0 finding(s)\n")
 
 
 def test_a_detached_head(leaked: Leaked, run: Run) -> None:
@@ -475,7 +491,7 @@ def test_a_symlinked_task_file_is_read_as_absent(repo: Repo, run: Run) -> None:
     commit(repo, "only the analysis")
     code, out, _ = run(repo, "audit", "--range", "HEAD~1..HEAD")  # metadata.json left as it was
     assert (code, out) == (0, "audited 1 commit(s) (range HEAD~1..HEAD): 0 finding(s)\n")
-    assert run(repo, "audit", "--all")[:2] == (0, "audited 2 commit(s) (every ref): 0 finding(s)\n")
+    assert run(repo, "audit", "--all")[:2] == (0, "audited 2 commit(s) (every branch, tag and remote): 0 finding(s)\n")
 
 
 def test_a_latin1_repository_is_read_in_its_encoding(repo: Repo, run: Run) -> None:

@@ -51,7 +51,7 @@ def test_pyproject_wins_over_setup_cfg_only_when_it_has_the_table(tmp_path: Path
         ("[tool.training-quality]\nthreshold = 11\n", "pyproject.toml", "between 0 and top"),
         ("[tool.training-quality]\ncheck.maximum = \"loud\"\n", "pyproject.toml", "maximum must be one of error, warning, off"),
         ("[tool.training-quality]\nlevel-categories = {High = \"D\"}\n", "pyproject.toml", "setting 'level-categories'"),
-        ("[tool.training-quality\n", "pyproject.toml", "cannot read"),
+        ("[tool.training-quality\n", "pyproject.toml", "not valid TOML at column 23: Expected ']'"),
         ("[tool.training-quality]\nchecks = \"off\"\n", "pyproject.toml", "setting 'checks': expected key=value, not 'off'"),
         ("[tool.training-quality]\ntop = 5\n", "pyproject.toml", "setting 'threshold' (8): must be between 0 and top (5)"),
         ("[training-quality]\nchecks = maximum\n", "setup.cfg", "setting 'checks': expected key=value, not 'maximum'"),

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from hooks.cli import main
-from tests.conftest import EXAMPLE_FILES, PreCommit, Repo
+from tests.conftest import EXAMPLE_FILES, PROJECT, PreCommit, Repo
 
 CASES = EXAMPLE_FILES / "hooks"
 FORMATTING = CASES / "positive" / "check-training-quality" / "two-formatting-fixes-scored-5"
@@ -86,7 +86,49 @@ def test_a_bad_setting_is_a_configuration_error(repo: Repo, monkeypatch: pytest.
     repo.write("setup.cfg", "[training-quality]\nthreshold = high\n")
     assert hook("task/metadata.json") == 2
     err = capsys.readouterr().err
-    assert "setup.cfg: error: setting 'threshold'" in err and "Traceback" not in err
+    assert "setup.cfg:2: error: setting 'threshold'" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "said"),
+    [
+        ("setup.cfg", "[training-quality\nthreshold = 9\n",
+         "1: error: not a [section] header, which must come first: '[training-quality'; correct that line"),
+        ("setup.cfg", "[training-quality]\nbase = 7\nbase = 6\n",
+         "3: error: a setting given twice in its section: 'base = 6'; correct that line"),
+        ("setup.cfg", "[training-quality]\nbase = 7\n\nthreshold = nine\n",
+         "4: error: setting 'threshold': expected a whole number, not 'nine'"),
+        ("pyproject.toml", "[tool.training-quality]\nthreshold = 9\nbase = = 8\n",
+         "3: error: not valid TOML at column 8: Invalid value; correct the syntax"),
+        ("pyproject.toml", '[tool.black]\nline-length = 1\n\n[tool.training-quality]\n# the bar\nthreshold = "nine"\n',
+         "6: error: setting 'threshold': expected a whole number, not 'nine'"),
+        ("pyproject.toml", '[tool.training-quality]\n\n[tool.training-quality.checks]\nmaximum = "loud"\n',
+         "3: error: setting 'checks': maximum must be one of error, warning, off, not 'loud'"),
+    ],
+)
+def test_a_broken_config_file_is_named_by_file_and_line(repo: Repo, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str], name: str, text: str,
+                                                        said: str) -> None:
+    monkeypatch.chdir(repo.path)
+    put(repo, FORMATTING)
+    repo.write(name, text)
+    assert main(["check", "task"]) == 2
+    assert capsys.readouterr().err == f"training-quality: {repo.path / name}:{said}\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--bogus"], "training-quality: error: unrecognized arguments: --bogus"),
+        (["check", "--bogus"], "training-quality check: error: unrecognized arguments: --bogus"),
+        (["check-commit-attested"], "training-quality check-commit-attested: error: the following arguments are required: MSG_FILE"),
+    ],
+)
+def test_a_usage_error_names_what_the_user_typed_or_left_out(capsys: pytest.CaptureFixture[str], argv: list[str],
+                                                             said: str) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2 and capsys.readouterr().err.splitlines()[-1] == said
 
 
 def test_explain_prints_the_reviewers_breakdown(capsys: pytest.CaptureFixture[str]) -> None:
@@ -117,6 +159,28 @@ def test_check_and_explain_show_an_odd_folder_name_escaped(tmp_path: Path, capsy
     assert main(["explain", str(odd / "task")]) == 0
     out = capsys.readouterr().out
     assert "### training_quality of `" in out and "x\\x1b[31m/task`" in out and "\x1b" not in out
+
+
+def test_the_suggested_explain_command_works_when_copied(repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder with spaces and an accent is quoted for the shell; a plain one is left as it is."""
+    monkeypatch.chdir(repo.path)
+    put(repo, FORMATTING, score=9)
+    put(repo.path / "x y", FORMATTING, score=9)
+    (repo.path / "x y" / "task").rename(repo.path / "x y" / "bad é")
+    suggested = {}
+    for folder in ("task", "x y/bad é"):
+        assert main(["check", folder]) == 1
+        suggested[folder] = re.findall(r"\(`(training-quality [^`]*)` shows the breakdown\)", capsys.readouterr().out)
+    assert suggested == {"task": ["training-quality explain task"], "x y/bad é": ["training-quality explain 'x y/bad é'"]}
+    command = tmp_path / "bin" / "training-quality"  # this checkout's, whatever is installed
+    command.parent.mkdir()
+    command.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m hooks "$@"\n')
+    command.chmod(0o755)
+    as_pasted = subprocess.run(["sh", "-c", suggested["x y/bad é"][0]], env={"PATH": f"{command.parent}:/usr/bin:/bin", "PYTHONPATH": str(PROJECT)},
+                               cwd=repo.path, capture_output=True, text=True)
+    assert as_pasted.returncode == 1, as_pasted.stderr
+    assert "### training_quality of `x y/bad é`" in as_pasted.stdout and "**Verdict: blocked**" in as_pasted.stdout
 
 
 def test_commit_refused_or_accepted_by_the_real_pre_commit(pre_commit: PreCommit) -> None:
