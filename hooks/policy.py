@@ -132,7 +132,8 @@ def _pyproject(text: str, path: str) -> dict[str, Any] | None:
         at = f" at column {column}" if column else " at the end of the file"
         raise ConfigError(f"not valid TOML{at}: {reason}; correct the syntax", path,
                           int(line) if line else text.count("\n") + 1) from None
-    table = data.get("tool", {}).get("training-quality")
+    tool = data.get("tool", {})
+    table = tool.get("training-quality") if isinstance(tool, dict) else None  # `tool = 3` holds no table of ours
     if table is not None and not isinstance(table, dict):
         raise ConfigError("[tool.training-quality] must be a table", path, _key_line(text, "tool", "training-quality"))
     return table

@@ -41,6 +41,8 @@ def test_pyproject_wins_over_setup_cfg_only_when_it_has_the_table(tmp_path: Path
     (tmp_path / "pyproject.toml").write_text("[build-system]\nrequires = []\n")
     (tmp_path / "setup.cfg").write_text("[training-quality]\nthreshold = 7\n")
     assert load(str(tmp_path)).threshold == 7
+    (tmp_path / "pyproject.toml").write_text("tool = 3\n")  # no table of tools at all: not ours to judge
+    assert load(str(tmp_path)).threshold == 7
 
 
 @pytest.mark.parametrize(
