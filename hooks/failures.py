@@ -285,7 +285,15 @@ _READ = frozenset({"blockquote_open", "blockquote_close", "inline", "bullet_list
                    "tr_open", "tr_close"})
 
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))  # soft hyphen, zero-width characters
+_INVISIBLE = {**dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff")), 0x2010: "-", 0x2011: "-"}  # soft hyphen, zero-width characters; hyphens
+# Cyrillic and Greek letters that look Latin, read as Latin inside a word that also has Latin letters
+# ("\u0421ritical"): a word of one script stays as it is.
+_LOOKALIKES = str.maketrans("аеорсухіјѕһԁԛԝАВЕКМНОРСТХІЈЅοΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "aeopcyxijshdqwABEKMHOPCTXIJSoABEZHIKMNOPTYX")
+_MIXED = re.compile(r"\w*(?:[A-Za-z][^\x00-\x7f\W]|[^\x00-\x7f\W][A-Za-z])\w*")
+
+
+def _latin(word: re.Match[str]) -> str:
+    return word.group().translate(_LOOKALIKES)
 _EMPHASIS = re.compile(r"\*\*|__|[*`]|~~")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _STRUCK = re.compile(r"~~(?=\S)[^~\n]*?~~")
@@ -308,7 +316,8 @@ def _plain(markdown: str) -> str:
     text = _unlink(text) if "](" in text else text
     text = _EMPHASIS.sub("", text)
     text = _ESCAPE.sub(r"\1", text) if "\\" in text else text  # backslash escapes: "1\\." is "1."
-    text = text if text.isascii() else text.translate(_INVISIBLE)  # "L\u200bow" reads as "Low", as it shows
+    if not text.isascii():  # "L\u200bow" reads as "Low", "production\u2011ready" and "\u0435xcellent" as they show
+        text = _MIXED.sub(_latin, text.translate(_INVISIBLE))
     if "\n" not in text:
         return " ".join(text.split())
     return "\n".join(" ".join(line.split()) for line in text.split("\n"))
@@ -400,7 +409,8 @@ _FIELD = re.compile(
     rf"|^[^\w\n]*impact\W*?\s*[:：=|]\s*\W*{_LEVEL_WORD}(?=\s*(?:$|[^\w\s]|(?:severity|priority|impact|risk)\b))",
     re.I | re.M,
 )
-_AS_LABEL = rf"(?=\s*(?:$|[:|/\-–—)\]]|(?:severity|priority|impact|risk|{_FAILURE_NOUN})\b))"
+# After a level: what makes it a label ("High - ...", "High:", "High severity"), not a compound word ("High-level")
+_AS_LABEL = rf"(?=\s*(?:$|[:|/–—)\]]|-(?!\w)|-?(?:severity|priority|impact|risk|{_FAILURE_NOUN})\b))"
 _TAG = re.compile(
     rf"[\[(]\s*(?:(?:severity|impact|priority)\s*)?(?::\s*)?{_LEVEL_WORD}\b"  # each space one way: no cubic backtracking
     rf"|(?:severity|impact level|priority)\s*[:=-]?\s*{_LEVEL_WORD}\b"
@@ -633,7 +643,7 @@ def _counts(unit: _Unit) -> Counts:
     (3 Critical in all)")."""
     found: dict[str, int] = {}
     also: dict[str, tuple[int, ...]] = {}
-    if unit.kind == "heading":
+    if unit.kind == "heading" and not _TOTALLING.search(unit.text):  # "### Total failures: 2 Critical" counts
         return found, False, also
     lines = unit.text.split("\n", 3)[:3]
     if not _LEVEL_NAMED.search("\n".join(lines)):  # the first three lines in one scan: no level spans a line
@@ -751,10 +761,8 @@ def _claims(root: _Node, units: Sequence[_Unit], in_failures: set[int]) -> Itera
         if label and _IDEAL.search(label.group(1)):
             continue
         model_label = bool(label and _MODEL.search(label.group(1))) or about[i] == "model"
-        if not (model_label or _MODEL.search(unit.text)):
-            continue
         for offset, sentence in _sentences(unit.text):
-            if _claimed(sentence, model_label):
+            if _claimed(sentence, model_label or bool(_FIXES_NEEDED.search(sentence))):
                 yield Claim(unit.line + offset, shorten(sentence.replace("\n", " ").strip(), 200), i in in_failures)
 
 
@@ -804,6 +812,11 @@ def _sentences(text: str) -> Iterator[tuple[int, str]]:
         end = m.start() if m else len(text)
         yield text.count("\n", 0, start), text[start:end]
         start = m.end() if m else len(text)
+
+
+# In an analysis of the MODEL_RESPONSE, the fixes it needed are its own: "Only cosmetic fixes were needed."
+_FIXES_NEEDED = re.compile(r"^\W*(?:only (?:\w+ )?(?:minor|cosmetic|trivial)|(?:minor|cosmetic|trivial|minimal) (?:fixes|changes|corrections)\b[^.]*\b(?:needed|required)"
+                           r"|(?:the|all) (?:fixes|changes|corrections)\b[^.]{0,40}\bwere (?:(?:all|purely|only|just) )?(?:minor|cosmetic|trivial))", re.I)
 
 
 def _claimed(sentence: str, model_label: bool) -> bool:

@@ -490,3 +490,40 @@ def test_a_claim_inside_a_failure_is_marked_as_such() -> None:
                                    text="The model used production-grade db.r6g.large instances for a test environment."),
                     "- The MODEL_RESPONSE created production-grade clusters nobody asked for.")
     assert [(c.line, c.in_failure) for c in analysis.claims] == [(3, False), (9, True), (11, True)]
+
+
+@pytest.mark.parametrize(("text", "level"), [("**Impact Level**: \u041digh", "High"), ("**Impact Level**: L\u043ew", "Low")])
+def test_a_level_with_look_alike_letters_reads_as_it_shows(text: str, level: str) -> None:
+    assert levels(_doc("# Failures", "### 1. Wildcard IAM role", text, "Scoped the role.")) == [(3, level, "field")]
+
+
+@pytest.mark.parametrize("sentence", ["The MODEL_RESPONSE was production\u2011ready.", "The MODEL_RESPONSE was \u0435xcellent."])
+def test_a_claim_with_look_alike_characters_is_read(sentence: str) -> None:
+    analysis = _doc("# Failures", FAILURE.format(n=1, title="Removal policy", level="Medium", text="Set RETAIN."), sentence)
+    assert [c.line for c in analysis.claims] == [9]
+
+
+def test_a_word_in_one_other_script_stays_as_it_is() -> None:
+    analysis = _doc("# Failures", "### 1. \u041a\u0440\u0438\u0442\u0438\u0447\u0435\u0441\u043a\u0430\u044f \u043e\u0448\u0438\u0431\u043a\u0430 IAM",
+                    "**Impact Level**: High", "Caf\u00e9 Gr\u00f6\u00dfe.")
+    assert analysis.failures[0].title == "1. \u041a\u0440\u0438\u0442\u0438\u0447\u0435\u0441\u043a\u0430\u044f \u043e\u0448\u0438\u0431\u043a\u0430 IAM"
+    assert "Caf\u00e9 Gr\u00f6\u00dfe." in analysis.failures[0].text
+
+
+def test_a_compound_word_is_no_level_label() -> None:
+    analysis = _doc("# Analysis", "## High-Level Architectural Failures", "### Missing KMS key", "The bucket was unencrypted.",
+                    "## High - Security Failures", "### Wildcard IAM role", "Scoped the role.")
+    assert levels(analysis) == [(5, None, None), (11, "High", "heading")]
+
+
+def test_a_totalling_heading_declares_counts() -> None:
+    failures = [FAILURE.format(n=n, title=t, level=lv, text="Fixed.") for n, t, lv in [(1, "Public bucket", "Critical"), (2, "IAM", "High")]]
+    analysis = _doc("# Failures", *failures, "## Summary", "### Total failures: 2 Critical, 3 High")
+    assert [(d.line, d.counts) for d in analysis.declared] == [(17, {"Critical": 2, "High": 3})]
+    assert _doc("# Failures", *failures, "## 2 Critical Issues at a Glance").declared == ()  # a title, not a total
+
+
+@pytest.mark.parametrize("sentence", ["Only cosmetic fixes were needed.", "Only minor code style improvements were needed."])
+def test_an_amount_of_fixes_is_said_of_the_response_without_naming_it(sentence: str) -> None:
+    analysis = _doc("# Failures", FAILURE.format(n=1, title="Removal policy", level="Medium", text="Set RETAIN."), "## Summary", sentence)
+    assert [c.line for c in analysis.claims] == [11]
