@@ -23,6 +23,7 @@ _FOLDED = re.compile("[" + "".join(map(chr, _FOLD)) + "]")  # finds one far fast
 # made a line of options backtrack exponentially).
 _GIT_COMMIT = re.compile(r"\bgit\b(?:\s+(?:-[cC]\s+\S+|-[\w-]+(?:=\S+)?))*\s+commit\b(?P<args>.*)")
 _TOKEN = re.compile(r"\"(?:\\.|[^\"\\])*\"?|'[^']*'?|&&|\|\||[;|&]|[^\s;|&]+")
+_OPERATORS = {"&&", "||", ";", "|", "&"}
 _SHORT_VALUE = set("mFcCt")  # the value is the rest of the word (-mfix) or the next word
 _SHORT_OPTIONAL_VALUE = set("uS")  # a value only in the same word (-uno)
 _LONG_WITH_VALUE = {"--message", "--file", "--author", "--date", "--cleanup", "--template", "--reuse-message",
@@ -31,10 +32,21 @@ _NO_VERIFY_ANYWHERE = re.compile(r"(?<![\w-])--no-verify(?![\w-])")
 
 _EDIT_TOOL = re.compile(r"(?<![\w.-])(?:jq|yq|sed|perl|awk|python3?|node|ruby)(?![\w-])|json\.dumps?\b|JSON\.stringify|writeFileSync")
 _SUBSCRIPT_ASSIGNMENT = re.compile(r"""\[\s*["']training_quality["']\s*\]\s*=(?!=)""")  # data["training_quality"] = 9
-_FIELD_ASSIGNMENT = re.compile(r"\.training_quality\s*\|?=(?!=)")  # jq '.training_quality = 9'
-_SED = re.compile(r"\bsed\b")
-_SUBSTITUTE = re.compile(r"\bs[/|#,:]")  # after `sed`, and training_quality after it
-_REDIRECT_TO_METADATA = re.compile(r">\s*\S*metadata\.json")
+# What sets the field, beside an edit tool. Each alternative scans forward from a fixed start and stops at
+# a brace or the line's end: linear on any line.
+_SETS_FIELD = re.compile(
+    r"\.training_quality\s*\|?=(?!=)"  # jq '.training_quality = 9'
+    r"|[+*]\s*\{[^{}]*?training_quality[\"']?\s*:"  # jq '. + {"training_quality": 9}'
+    r"|setpath\(\s*\[\s*[\"']training_quality"  # jq 'setpath(["training_quality"]; 9)'
+    r"|\.update\(\s*\{?\s*[\"']?training_quality[\"']?\s*[=:]"  # d.update(training_quality=9)
+)
+_SED = re.compile(r"\b(?:sed|perl)\b")
+_SUBSTITUTE = re.compile(r"\bs[/|#,:]")  # after `sed`/`perl`, and training_quality after it
+_CHANGE = re.compile(r"/[ \t]*c(?:\\|[ \t])")  # sed '/training_quality/c\ ...': the addressed line replaced
+# Writes metadata.json: a redirect, or open(..., 'w'); other writers (mv, sponge, sed -i) are read as commands.
+_WRITES_METADATA = re.compile(r">\s*\S*metadata\.json|open\(\s*[\"']?[^\s,()]*metadata\.json[\"']?\s*,\s*[\"'][wa]")
+_IN_PLACE = re.compile(r"-[0-9a-zA-Z]{0,3}i[a-zA-Z]?(?![a-zA-Z])|--in-?place")  # sed -i, perl -pi, yq -i (not perl -Mstrict)
+_IN_PLACE_TOOLS = {"sed", "perl", "yq", "ruby"}
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 # What each check needs on a line (a word before `&&`/`||`/`;`; "commit", "--no-verify" or the score
 # field): two quick scans for these find the few lines worth reading closely.
@@ -98,7 +110,7 @@ def _commit_skips_hooks(args: str) -> bool:
     """Read `git commit`'s options up to the end of the command, as git parses them."""
     tokens = iter(_TOKEN.findall(args))
     for token in tokens:
-        if token in {"&&", "||", ";", "|", "&", "--"}:
+        if token in _OPERATORS or token == "--":
             return False
         if token.startswith("--"):
             name = token.split("=", 1)[0]
@@ -120,22 +132,63 @@ def _commit_skips_hooks(args: str) -> bool:
 
 
 def _score_edit(line: str) -> int | None:
-    """Where a script that rewrites training_quality starts, or None."""
+    """Where a script that rewrites training_quality starts, or None: one that sets the field, or an
+    edit tool on a line that names the field and writes metadata.json. Reading the score is no edit."""
     if not SCORE_FIELD.search(line):
         return None
-    direct = _SUBSCRIPT_ASSIGNMENT.search(line) or _sed_substitute(line)
+    direct = _SUBSCRIPT_ASSIGNMENT.search(line) or _sed_edit(line)
     if direct:
         return direct.start()
     tool = _EDIT_TOOL.search(line)
-    return tool.start() if tool and (_FIELD_ASSIGNMENT.search(line) or _REDIRECT_TO_METADATA.search(line)) else None
+    return tool.start() if tool and (_SETS_FIELD.search(line) or _writes_metadata(line)) else None
 
 
-def _sed_substitute(line: str) -> re.Match[str] | None:
-    """`sed ... s/...training_quality`: the first `sed`, if an `s` command and the field follow it.
-    Found in three forward scans; one pattern with two `.*` would take cubic time on a long line."""
+def _sed_edit(line: str) -> re.Match[str] | None:
+    """`sed`/`perl` with `s/...training_quality` or `/training_quality/c\\`: the first `sed` or `perl`.
+    Found in forward scans; one pattern with two `.*` would take cubic time on a long line."""
     sed = _SED.search(line)
-    substitute = sed and _SUBSTITUTE.search(line, sed.end())
-    return sed if substitute and "training_quality" in line[substitute.end() :] else None
+    if not sed:
+        return None
+    substitute = _SUBSTITUTE.search(line, sed.end())
+    if substitute and "training_quality" in line[substitute.end() :]:
+        return sed
+    field = line.find("training_quality", sed.end())
+    return sed if field >= 0 and _CHANGE.search(line, field) else None
+
+
+def _writes_metadata(line: str) -> bool:
+    """A redirect or open() into metadata.json, or a command that replaces it: `mv tmp metadata.json`,
+    `cp`, `sponge`/`tee metadata.json`, or `sed -i`/`perl -pi`/`yq -i` naming it."""
+    if _WRITES_METADATA.search(line):
+        return True
+    for command in _commands(line):
+        words = [word.strip("`'\"()") for word in command]
+        names = [word.rsplit("/", 1)[-1] for word in words]
+        target = max((i for i, word in enumerate(words) if word.endswith("metadata.json")), default=-1)
+        if target == len(words) - 1 and _first(names, {"mv", "cp"}) < target - 1:  # mv SOURCE metadata.json
+            return True
+        if _first(names, {"sponge", "tee"}) < target:
+            return True
+        tool = _first(names, _IN_PLACE_TOOLS)
+        if tool < target and any(_IN_PLACE.match(word) for word in words[tool + 1 :]):
+            return True
+    return False
+
+
+def _first(names: list[str], wanted: set[str]) -> int:
+    """The index of the first of these command names, or past the end."""
+    return next((i for i, name in enumerate(names) if name in wanted), len(names))
+
+
+def _commands(line: str) -> list[list[str]]:
+    """The line's shell words, split into commands at `&&`, `||`, `;`, `|` and `&`."""
+    commands: list[list[str]] = [[]]
+    for token in _TOKEN.findall(line):
+        if token in _OPERATORS:
+            commands.append([])
+        else:
+            commands[-1].append(token)
+    return commands
 
 
 def _heredoc_tail(line: str) -> int | None:

@@ -1,9 +1,16 @@
 """Hook-bypass and score-editing text, wherever it leaked: analyses, metadata, commit messages."""
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from hooks.bypass import find
+from hooks.cli import main
+from tests.conftest import EXAMPLE_FILES
+
+SCORED_9 = EXAMPLE_FILES / "hooks" / "positive" / "check-training-quality" / "two-security-fixes-scored-9"
 
 
 def kinds(text: str) -> list[tuple[int, str]]:
@@ -65,6 +72,13 @@ def test_a_message_that_mentions_no_verify_still_counts_when_the_flag_is_outside
         "sed -i 's/\"training_quality\": 6/\"training_quality\": 9/' metadata.json",
         "python3 -c \"import json; d=json.load(open('metadata.json')); d['training_quality'] = 9\"",
         "data[\"training_quality\"] = 10",
+        "jq '. + {\"training_quality\": 9}' metadata.json > tmp.json && mv tmp.json metadata.json",
+        "sed -i '/training_quality/c\\  \"training_quality\": 9,' metadata.json",
+        "perl -pi -e 's/\"training_quality\": \\d+/\"training_quality\": 9/' metadata.json",
+        "jq 'setpath([\"training_quality\"]; 9)' metadata.json | sponge metadata.json",
+        "python3 -c \"import json; d=json.load(open('metadata.json')); d.update(training_quality=9); "
+        "json.dump(d, open('metadata.json','w'))\"",
+        "sed -i -E '/\"training_quality\"/s/[0-9]+/9/' metadata.json",  # the field in the address, then `s`
     ],
 )
 def test_scripts_that_rewrite_the_score(line: str) -> None:
@@ -77,6 +91,23 @@ def test_scripts_that_rewrite_the_score(line: str) -> None:
 )
 def test_stating_a_score_is_not_editing_it(text: str) -> None:
     assert kinds(text) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "jq .training_quality metadata.json",
+        "jq '.training_quality' metadata.json",
+        "jq -r '.training_quality' metadata.json > score.txt",
+        "grep training_quality metadata.json",
+        "sed -n '/training_quality/p' metadata.json",
+        "perl -MJSON -e 'print decode_json(<>)->{training_quality}' metadata.json",
+        "jq .training_quality metadata.json && mv notes.txt old.txt",
+        "Set training_quality to 9 in metadata.json",
+    ],
+)
+def test_reading_the_score_is_not_editing_it(line: str) -> None:
+    assert kinds(line) == []
 
 
 def test_a_leaked_heredoc_tail_and_everything_on_its_line() -> None:
@@ -98,3 +129,21 @@ def test_options_before_commit_and_sed_commands_are_still_read() -> None:
     assert kinds("git --a --b commitment") == []
     assert kinds("cd t && sed -i 's/\"training_quality\": 7/\"training_quality\": 9/' metadata.json") == [(1, "score-edit")]
     assert kinds("training_quality stays; sed -n p notes.txt") == []
+
+
+def check_with_shell(tmp_path: Path, capsys: pytest.CaptureFixture[str], shell: str) -> tuple[int, str, int]:
+    """`training-quality check` on a task scored 9 whose analysis ends with this ```sh fence: the exit
+    code, the output, and the line the shell text starts on."""
+    task = tmp_path / "task"
+    shutil.copytree(SCORED_9, task)
+    analysis = task / "lib" / "MODEL_FAILURES.md"
+    text = analysis.read_text()
+    analysis.write_text(text + f"\n```sh\n{shell}\n```\n")
+    code = main(["check", str(task)])
+    return code, capsys.readouterr().out, text.count("\n") + 3
+
+
+def test_check_blocks_a_task_whose_analysis_set_the_score_with_a_script(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, line = check_with_shell(tmp_path, capsys, "jq 'setpath([\"training_quality\"]; 9)' metadata.json | sponge metadata.json")
+    assert code == 1
+    assert f"MODEL_FAILURES.md:{line}:1: TQ305" in out and "command that edits training_quality by hand ('jq \\'setpath(" in out
