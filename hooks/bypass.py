@@ -67,15 +67,41 @@ def lines(text: str) -> list[str]:
 
 
 def find(text: str) -> list[Bypass]:
-    """Each line's bypass evidence, one entry per line and kind, in line order."""
+    """Each line's bypass evidence, one entry per line and kind, in line order. A command continued
+    over several lines (`git commit \\` then `  -n`) is read as one line, numbered where it starts."""
     folded = fold(text)  # folding keeps every line break: lines stay where they were
+    starts: list[int] = []
+    if "\\\n" in folded or "\\\r" in folded:
+        folded, starts = _join_continued(folded)
     candidates = [m.start() for pattern in (_OPERATOR, _WORDS) for m in pattern.finditer(folded)]
     found: list[Bypass] = []
     for number, line in _lines_at(folded, sorted(candidates)):
         for kind, at in (("heredoc-tail", _heredoc_tail(line)), ("no-verify", _no_verify(line)), ("score-edit", _score_edit(line))):
             if at is not None:
-                found.append(Bypass(number, kind, shorten(line[at:].strip(), 100)))
+                found.append(Bypass(starts[number - 1] if starts else number, kind, shorten(line[at:].strip(), 100)))
     return found
+
+
+def _join_continued(text: str) -> tuple[str, list[int]]:
+    """The text with each backslash-newline removed, as a shell reads it, and the number of the line
+    each joined line starts on."""
+    joined: list[str] = []
+    starts: list[int] = []
+    pieces: list[str] = []  # of the line being continued
+    for number, line in enumerate(lines(text), 1):
+        if pieces and _HEREDOC_TAIL.match(line):  # `EOF && ...` is a line of its own, whatever came before it
+            joined.append("".join(pieces))
+            pieces = []
+        if not pieces:
+            starts.append(number)
+        if line.endswith("\\"):
+            pieces.append(line[:-1])
+        else:
+            joined.append("".join([*pieces, line]))
+            pieces = []
+    if pieces:  # the text ends in a backslash
+        joined.append("".join(pieces))
+    return "\n".join(joined), starts
 
 
 def _lines_at(text: str, offsets: list[int]) -> list[tuple[int, str]]:

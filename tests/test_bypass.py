@@ -147,3 +147,27 @@ def test_check_blocks_a_task_whose_analysis_set_the_score_with_a_script(tmp_path
     code, out, line = check_with_shell(tmp_path, capsys, "jq 'setpath([\"training_quality\"]; 9)' metadata.json | sponge metadata.json")
     assert code == 1
     assert f"MODEL_FAILURES.md:{line}:1: TQ305" in out and "command that edits training_quality by hand ('jq \\'setpath(" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Steps:\ngit commit \\\n  -n -m update\n", [(2, "no-verify", "git commit   -n -m update")]),
+        ("git \\\r\n  commit \\\r\n  --no-verify\r\n", [(1, "no-verify", "git   commit   --no-verify")]),
+        ("jq '.training_quality = 9' metadata.json \\\n  > t && mv t metadata.json", [(1, "score-edit", "jq '.training_quality = 9' metadata.json   > t && mv t metadata.json")]),
+        ("cat <<EOF > x.md\nlast line \\\nEOF && git commit -n", [(3, "heredoc-tail", "EOF && git commit -n"), (3, "no-verify", "git commit -n")]),
+    ],
+)
+def test_a_command_continued_over_lines_is_read_whole_where_it_starts(text: str, expected: list[tuple[int, str, str]]) -> None:
+    assert [(b.line, b.kind, b.text) for b in find(text)] == expected
+
+
+def test_continued_lines_that_skip_no_hook_stay_unflagged() -> None:
+    assert kinds("git commit \\\n  -m '-n'\n") == []
+    assert kinds("curl \\\n  --no-verify-ssl https://example.com") == []
+
+
+def test_check_blocks_a_commit_continued_onto_the_next_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, line = check_with_shell(tmp_path, capsys, "git commit \\\n  -n -m update")
+    assert code == 1
+    assert f"MODEL_FAILURES.md:{line}:1: TQ305" in out and "hook-bypass command ('git commit   -n -m update')" in out
