@@ -8,7 +8,9 @@ are read as git reads them, so `--no-verify-ssl` or `git commit -m "-n"` are not
 from __future__ import annotations
 
 import bisect
+import html
 import re
+from typing import Callable
 
 from hooks.failures import SCORE_FIELD, Bypass, Caseless
 from hooks.report import shorten
@@ -18,6 +20,17 @@ _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"))
 _FOLD = {**_DASHES, **_INVISIBLE, 0xA0: " ", 0x202F: " "}
 _FOLDED = re.compile("[" + "".join(map(chr, _FOLD)) + "]")  # finds one far faster than translate() copies
+# Markup GitHub shows as plain text, so that `&#45;&#45;no-verify` or `\-\-no-verify` reads as it renders: each
+# pattern with a character it needs (most texts lack some; `in` finds one character far faster than a
+# pair), and what replaces a match. Each starts with a literal character (a quick scan); none crosses a
+# line break.
+_MARKUP: list[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
+    ("<", re.compile(r"<!--(?:(?!<!--)[^\r\n])*?-->"), ""),  # --no-ve<!-- -->rify
+    ("*", re.compile(r"\*(?<=[\w-]\*)(\*{0,2})([\w-]+)\*\1"), r"\2"),  # --no-*verify*, co**mm**it
+    ("_", re.compile(r"_(?<=-_)(_{0,2})((?:[^\W_]|-)+)_\1"), r"\2"),  # --no-_verify_
+    ("\\", re.compile(r"\\([!#%()*+,./:<=>?@\[\]^_{}~-])"), r"\1"),  # \- (not quotes, `$` or `;|&`: a shell reads those)
+    ("&", re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"), lambda m: _decoded(m.group())),
+]
 
 # Options before `commit` read one way each ("-[\w-]+", not "--?[\w-]+", which can split "--x" two ways and
 # made a line of options backtrack exponentially).
@@ -48,6 +61,7 @@ _WRITES_METADATA = re.compile(r">\s*\S*metadata\.json|open\(\s*[\"']?[^\s,()]*me
 _IN_PLACE = re.compile(r"-[0-9a-zA-Z]{0,3}i[a-zA-Z]?(?![a-zA-Z])|--in-?place")  # sed -i, perl -pi, yq -i (not perl -Mstrict)
 _IN_PLACE_TOOLS = {"sed", "perl", "yq", "ruby"}
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_CONTINUED = re.compile(r"\\[\r\n]")  # a backslash ending a line: the command goes on on the next
 # What each check needs on a line (a word before `&&`/`||`/`;`; "commit", "--no-verify" or the score
 # field): two quick scans for these find the few lines worth reading closely.
 _OPERATOR = re.compile(r"[A-Z0-9_][^\S\r\n]*(?:&&|\|\||;)")
@@ -61,6 +75,20 @@ def fold(line: str) -> str:
     return line if line.isascii() or not _FOLDED.search(line) else line.translate(_FOLD)
 
 
+def unmark(text: str) -> str:
+    """The text as GitHub renders it where that matters here: inline HTML comments, in-word emphasis and
+    markdown's backslash escapes gone, HTML entities decoded. Line breaks stay where they were."""
+    for needed, pattern, replacement in _MARKUP:
+        if needed in text:
+            text = pattern.sub(replacement, text)
+    return text
+
+
+def _decoded(entity: str) -> str:
+    shown = html.unescape(entity)
+    return entity if "\n" in shown or "\r" in shown else shown  # &#10; would move the lines below
+
+
 def lines(text: str) -> list[str]:
     """The lines as editors and markdown number them: split at LF, CRLF or CR, and nothing else."""
     return _NEWLINE.split(text)
@@ -69,9 +97,9 @@ def lines(text: str) -> list[str]:
 def find(text: str) -> list[Bypass]:
     """Each line's bypass evidence, one entry per line and kind, in line order. A command continued
     over several lines (`git commit \\` then `  -n`) is read as one line, numbered where it starts."""
-    folded = fold(text)  # folding keeps every line break: lines stay where they were
+    folded = fold(unmark(text))  # both keep every line break: lines stay where they were
     starts: list[int] = []
-    if "\\\n" in folded or "\\\r" in folded:
+    if "\\" in folded and _CONTINUED.search(folded):  # one character: far faster to look for than a pair
         folded, starts = _join_continued(folded)
     candidates = [m.start() for pattern in (_OPERATOR, _WORDS) for m in pattern.finditer(folded)]
     found: list[Bypass] = []

@@ -171,3 +171,50 @@ def test_check_blocks_a_commit_continued_onto_the_next_line(tmp_path: Path, caps
     code, out, line = check_with_shell(tmp_path, capsys, "git commit \\\n  -n -m update")
     assert code == 1
     assert f"MODEL_FAILURES.md:{line}:1: TQ305" in out and "hook-bypass command ('git commit   -n -m update')" in out
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Committed with git commit \\-\\-no-verify -m update",  # markdown escapes
+        "Committed with git commit &#45;&#45;no-verify -m update",  # HTML entities
+        "Committed with git commit &hyphen;&#x2d;no-verify -m update",
+        "Committed with git commit --no-*verify* -m update",  # emphasis inside the word
+        "Committed with git commit --no-_verify_ -m update",
+        "Committed with git co**mm**it -n -m update",
+        "Committed with git commit --no-ve<!-- -->rify -m update",  # an inline comment
+        "Committed with git commit &mdash;no-verify",  # an entity for a look-alike dash
+    ],
+)
+def test_markup_that_renders_as_a_bypass_is_one(line: str) -> None:
+    assert kinds(f"intro\n\n{line}\n") == [(3, "no-verify")]
+
+
+def test_markup_is_read_as_shown_but_lines_stay_where_they_were() -> None:
+    text = "a &#10; b\n`x` &#13;\nnote\\-\\-\ngit commit \\-\\-no-verify"
+    assert [(b.line, b.kind, b.text) for b in find(text)] == [(4, "no-verify", "git commit --no-verify")]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "curl \\-\\-no-verify-ssl https://example.com",
+        "git commit -m \"\\-n\"",
+        "The prod-\\-\\- naming convention; **Impact**: the *commit* history",
+        "git commit -m 'a &amp;&amp; b'",
+        "2*3*4 = 24 and training_quality stays 8",
+    ],
+)
+def test_markup_that_renders_as_no_bypass_is_none(line: str) -> None:
+    assert kinds(line) == []
+
+
+def test_check_blocks_an_escaped_no_verify_in_prose(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    task = tmp_path / "task"
+    shutil.copytree(SCORED_9, task)
+    analysis = task / "lib" / "MODEL_FAILURES.md"
+    text = analysis.read_text()
+    analysis.write_text(text + "\nCommitted with git commit \\-\\-no-verify -m update\n")
+    assert main(["check", str(task)]) == 1
+    out = capsys.readouterr().out
+    assert f"MODEL_FAILURES.md:{text.count(chr(10)) + 2}:1: TQ305" in out and "('git commit --no-verify -m update')" in out
