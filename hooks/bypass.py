@@ -42,6 +42,12 @@ _SHORT_OPTIONAL_VALUE = set("uS")  # a value only in the same word (-uno)
 _LONG_WITH_VALUE = {"--message", "--file", "--author", "--date", "--cleanup", "--template", "--reuse-message",
                     "--reedit-message", "--fixup", "--squash", "--trailer", "--pathspec-from-file"}
 _NO_VERIFY_ANYWHERE = re.compile(r"(?<![\w-])--no-verify(?![\w-])")
+# Hooks switched off around a commit or push: another core.hooksPath given to it or set for the repository,
+# or pre-commit's SKIP= or husky's HUSKY=0 in the environment before it.
+_GIT_RUN = re.compile(r"\bgit\b(?P<options>(?:\s+(?:-[cC]\s+\S+|-[\w-]+(?:=\S+)?))*)\s+(?:commit|push)\b")
+_SETS_HOOKS_PATH = re.compile(r"\bgit\s+(?:-[cC]\s+\S+\s+)*config\s+(?:(?!--(?:get|unset|list))-[\w-]+\s+)*"
+                              r"(?:set\s+)?core\.hookspath\s+[^\s;&|]", re.I)  # with a value: not `git config --get`
+_SKIP_ENV = re.compile(r"(?<![\w$-])(?:SKIP=[^\s;&|]|HUSKY=0|HUSKY_SKIP_HOOKS=1)")
 
 _EDIT_TOOL = re.compile(r"(?<![\w.-])(?:jq|yq|sed|perl|awk|python3?|node|ruby)(?![\w-])|json\.dumps?\b|JSON\.stringify|writeFileSync")
 _SUBSCRIPT_ASSIGNMENT = re.compile(r"""\[\s*["']training_quality["']\s*\]\s*=(?!=)""")  # data["training_quality"] = 9
@@ -62,10 +68,12 @@ _IN_PLACE = re.compile(r"-[0-9a-zA-Z]{0,3}i[a-zA-Z]?(?![a-zA-Z])|--in-?place")  
 _IN_PLACE_TOOLS = {"sed", "perl", "yq", "ruby"}
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _CONTINUED = re.compile(r"\\[\r\n]")  # a backslash ending a line: the command goes on on the next
-# What each check needs on a line (a word before `&&`/`||`/`;`; "commit", "--no-verify" or the score
-# field): two quick scans for these find the few lines worth reading closely.
+# What each check needs on a line (a word before `&&`/`||`/`;`; "commit", "--no-verify", the score
+# field, "hooksPath", "SKIP=" or "HUSKY"): two quick scans for these find the few lines worth reading closely.
 _OPERATOR = re.compile(r"[A-Z0-9_][^\S\r\n]*(?:&&|\|\||;)")
-_WORDS = Caseless(rf"commit|--no-verify|{SCORE_FIELD.pattern}")
+# Words from the last three start at a rare character (k, =): a branch starting at a common letter would
+# make the scan a third slower.
+_WORDS = Caseless(rf"commit|--no-verify|{SCORE_FIELD.pattern}|kspath(?<=hookspath)|=(?<=skip=)|ky(?<=husky)")
 # A terminator word, then a shell command: `EOF && jq ...`, `EOF; HUSKY=0 git ...` (not "TL;DR Failures").
 _HEREDOC_TAIL = re.compile(r"^\s*(?P<word>[A-Z][A-Z0-9_]*)\s*(?:&&|\|\||;)\s*(?:[a-z_./$'\"(-]|[A-Z_][A-Z0-9_]*=)")
 
@@ -104,7 +112,8 @@ def find(text: str) -> list[Bypass]:
     candidates = [m.start() for pattern in (_OPERATOR, _WORDS) for m in pattern.finditer(folded)]
     found: list[Bypass] = []
     for number, line in _lines_at(folded, sorted(candidates)):
-        for kind, at in (("heredoc-tail", _heredoc_tail(line)), ("no-verify", _no_verify(line)), ("score-edit", _score_edit(line))):
+        for kind, at in (("heredoc-tail", _heredoc_tail(line)), ("no-verify", _no_verify(line)), ("skip-hooks", _skip_hooks(line)),
+                         ("score-edit", _score_edit(line))):
             if at is not None:
                 found.append(Bypass(starts[number - 1] if starts else number, kind, shorten(line[at:].strip(), 100)))
     return found
@@ -158,6 +167,15 @@ def _no_verify(line: str) -> int | None:
         return commits[0].start()
     flag = _NO_VERIFY_ANYWHERE.search(line)
     return flag.start() if flag else None
+
+
+def _skip_hooks(line: str) -> int | None:
+    """Where a commit or push with its hooks switched off (SKIP=, HUSKY=0, core.hooksPath) starts, or None."""
+    found = [git.start() for git in _GIT_RUN.finditer(line) if "core.hookspath" in git["options"].lower()]
+    setting = _SETS_HOOKS_PATH.search(line)
+    env = _SKIP_ENV.search(line)
+    found += [m.start() for m in (setting, env if env and _GIT_RUN.search(line, env.end()) else None) if m]
+    return min(found, default=None)
 
 
 def _commit_skips_hooks(args: str) -> bool:

@@ -114,7 +114,7 @@ def test_a_leaked_heredoc_tail_and_everything_on_its_line() -> None:
     text = "- Total failures: 1 Low\nEOF && jq '.training_quality = 9' metadata.json > m && git commit --no-verify -m x\n"
     assert kinds(text) == [(2, "heredoc-tail"), (2, "no-verify"), (2, "score-edit")]
     assert find(text)[1].text.startswith("git commit --no-verify")
-    assert kinds("EOF; HUSKY=0 git push") == [(1, "heredoc-tail")]
+    assert kinds("EOF; HUSKY=0 git push") == [(1, "heredoc-tail"), (1, "skip-hooks")]
 
 
 @pytest.mark.parametrize(
@@ -125,7 +125,7 @@ def test_capitals_that_are_no_heredoc_tail(line: str) -> None:
 
 
 def test_options_before_commit_and_sed_commands_are_still_read() -> None:
-    assert kinds("git -c core.hooksPath=/dev/null --no-pager -C task commit -n -m x") == [(1, "no-verify")]
+    assert kinds("git -c core.hooksPath=/dev/null --no-pager -C task commit -n -m x") == [(1, "no-verify"), (1, "skip-hooks")]
     assert kinds("git --a --b commitment") == []
     assert kinds("cd t && sed -i 's/\"training_quality\": 7/\"training_quality\": 9/' metadata.json") == [(1, "score-edit")]
     assert kinds("training_quality stays; sed -n p notes.txt") == []
@@ -218,3 +218,53 @@ def test_check_blocks_an_escaped_no_verify_in_prose(tmp_path: Path, capsys: pyte
     assert main(["check", str(task)]) == 1
     out = capsys.readouterr().out
     assert f"MODEL_FAILURES.md:{text.count(chr(10)) + 2}:1: TQ305" in out and "('git commit --no-verify -m update')" in out
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'git -c core.hooksPath=/dev/null commit -m "update"',
+        "git -C task -c core.hookspath=.none push origin main",
+        "git config core.hooksPath /dev/null",
+        "git config --global core.hooksPath .githooks",
+        'SKIP=check-training-quality,check-commit-attested git commit -m "update"',
+        "env SKIP=check-training-quality git commit -m x",
+        "export SKIP=check-model-failures && git commit -m x",
+        "HUSKY=0 git commit -m x",
+        "HUSKY=0 git push",
+        "HUSKY_SKIP_HOOKS=1 git commit -m x",
+    ],
+)
+def test_commands_that_switch_the_hooks_off(line: str) -> None:
+    assert kinds(f"Then:\n{line}\n") == [(2, "skip-hooks")]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "SKIP this step if the stack already exists",
+        "We SKIP the flaky test; git commit afterwards",
+        "SKIP=lint make test",
+        "MY_SKIP=1 git commit -m x",
+        "HUSKY=1 git commit -m x",
+        "git config --get core.hooksPath",
+        "git config core.hooksPath",
+        "git config --unset core.hooksPath",
+        "git -c user.name=bot commit -m x",
+    ],
+)
+def test_look_alikes_that_leave_the_hooks_on(line: str) -> None:
+    assert kinds(line) == []
+
+
+def test_check_blocks_a_commit_with_the_hooks_switched_off(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, line = check_with_shell(tmp_path, capsys, 'SKIP=check-training-quality,check-commit-attested git commit -m "update"')
+    assert code == 1
+    assert f"MODEL_FAILURES.md:{line}:1: TQ305" in out and "command that switches the hooks off (SKIP=, HUSKY=0, core.hooksPath)" in out
+
+
+def test_check_model_failures_names_the_hooks_switched_off(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "MODEL_FAILURES.md"
+    path.write_text("# Model Failures\n\nCommitted with `git -c core.hooksPath=/dev/null commit -m update`.\n")
+    assert main(["check-model-failures", str(path)]) == 1
+    assert f"{path}:3:1: TQ203 hook-bypass text, a commit or push with the hooks switched off" in capsys.readouterr().out
