@@ -1,9 +1,13 @@
 """Hook-bypass and score-editing text, found line by line in any plain text.
 
 Serves MODEL_FAILURES.md, metadata.json, commit messages and the lines a commit adds: the
-evidence is the same shell text wherever it leaked. Look-alike dashes and zero-width characters
-are folded first, so `git commit —no-verify` or `--no\u200b-verify` cannot hide a bypass; flags
-are read as git reads them, so `--no-verify-ssl` or `git commit -m "-n"` are not one.
+evidence is the same shell text wherever it leaked. The text is read as it shows: markup GitHub
+renders as plain text (`\\-\\-no-verify`, `&#45;&#45;no-verify`, `--no-*verify*`, `<!-- -->`) undone,
+look-alike dashes and zero-width characters folded (`git commit —no-verify`, `--no\u200b-verify`), and
+backslash-continued lines joined, so none of these hides a bypass; flags are read as git reads them, so
+`--no-verify-ssl` or `git commit -m "-n"` are not one. Kinds: no-verify, skip-hooks (SKIP=, HUSKY=0,
+core.hooksPath), score-edit (a script that sets training_quality or rewrites metadata.json naming it;
+reading the score is none), heredoc-tail.
 """
 from __future__ import annotations
 
