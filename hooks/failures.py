@@ -76,7 +76,7 @@ class Bypass:
     """Hook-bypass or score-editing text."""
 
     line: int
-    kind: str  # e.g. "no-verify", "score-edit", "heredoc-tail"
+    kind: str  # "no-verify", "skip-hooks", "score-edit" or "heredoc-tail"
     text: str
 
 
@@ -897,6 +897,8 @@ POLICY_CHECKS = {"TQ202": "declared-counts", "TQ203": "bypass"}
 
 _BYPASS_MESSAGES = {
     "no-verify": "hook-bypass text, a commit that skips the hooks (remove it; commit with the hooks running)",
+    "skip-hooks": "hook-bypass text, a commit or push with the hooks switched off by SKIP=, HUSKY=0 or core.hooksPath (remove it; "
+                  "commit with the hooks running)",
     "score-edit": "score-editing text, training_quality rewritten by a script (the score must follow from the failures)",
     "heredoc-tail": "a leaked heredoc end, the shell command that wrote this file (remove it and all that follows)",
 }

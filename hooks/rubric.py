@@ -236,6 +236,7 @@ def _finding(policy: Policy, check: str, task: str, path: str, line: int, col: i
 
 _BYPASS_KIND = {
     "no-verify": "hook-bypass command",
+    "skip-hooks": "command that switches the hooks off (SKIP=, HUSKY=0, core.hooksPath)",
     "score-edit": "command that edits training_quality by hand",
     "heredoc-tail": "leaked shell text after a heredoc",
 }

@@ -331,6 +331,10 @@ def test_scans_over_joined_lines_need_patterns_that_never_match_a_line_break() -
     [
         "git " + "--opt " * 60 + "commitment",  # options before no `commit`: exponential backtracking once
         "training_quality " + "sed s/ " * 20_000,  # cubic once
+        "training_quality jq " + "mv a " * 50_000,  # a command's words looked at once each
+        "git commit \\\n" * 100_000,  # continued lines joined once, not copied again for each
+        "&#45;-_*a*\\-<!--" * 30_000,  # markup undone in one scan each
+        "git config " + "--opt " * 30_000 + "hookspath",  # options read one way each
         "see <!-- " * 60_000,  # unclosed comments: quadratic once
         "[a](" * 300_000,  # unclosed links
         "".join("[" * 100 + "](\n" for _ in range(4_000)),
