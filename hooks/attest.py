@@ -309,7 +309,7 @@ def verify_trailer(message: str, task_blobs: Callable[[], Mapping[str, str]], wh
     if not checked:
         return Finding(where, 1, 1, MISSING,
                        f"changes a task but has no {CHECKED} trailer: committed past every hook (core.hooksPath "
-                       f"elsewhere, hooks not installed, or the prepare-commit-msg hook type missing); check the "
+                       f"elsewhere, SKIP=check-commit-attested, hooks not installed, or the prepare-commit-msg hook type missing); check the "
                        f"task now (`training-quality check TASK`) and install the hooks "
                        f"(default_install_hook_types: [pre-commit, prepare-commit-msg, pre-push])")
     match = re.fullmatch(r"([0-9a-f]{32}) \(policy ([0-9a-f]+)\)", checked[-1])
