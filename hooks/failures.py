@@ -561,9 +561,11 @@ def _heading_level(text: str) -> str | None:
 
 # --- what the document declares and claims ---------------------------------------------------
 
-_QUALIFIED = rf"{_LEVEL_WORD}(?:[\s-]+(?:severity|priority|impact))?"  # "High", "High severity", "high-priority"
+_QUALIFIED = rf"{_LEVEL_WORD}(?:[\s-]+(?:severity|priority|impact))?"
+_EFFORT = r"(?:hours?|hrs?|minutes?|mins?|days?|weeks?|points?|pts|lines?)\b"  # "High", "High severity", "high-priority"
 _COUNT_BEFORE = re.compile(rf"(?<![\w./-])(\d+)\s*(?:x\s*)?{_QUALIFIED}(?![\w-]|\s*/\s*[a-z])", re.I)  # not "20 Medium/Low"
-_COUNT_AFTER = re.compile(rf"{_QUALIFIED}(?:\s+(?:{_FAILURE_NOUN}))?\s*(?:[:=]\s*|\(\s*)(\d+)(?![\d./]|\s*%)", re.I)
+# not an effort or a range ("Critical fixes: 3 hours", "Critical: 8-10")
+_COUNT_AFTER = re.compile(rf"{_QUALIFIED}(?:\s+(?:{_FAILURE_NOUN}))?\s*(?:[:=]\s*|\(\s*)(\d+)(?![\d./]|\s*(?:%|[-–]\s*\d|{_EFFORT}))", re.I)
 _COUNTING = re.compile(rf"\b(?:total|count|breakdown|{_FAILURE_NOUN}|identified|found|by severity)\b", re.I)
 
 
@@ -608,12 +610,16 @@ def _table_counts(rows: Sequence[_Unit]) -> dict[str, int]:
                     found[lv] = found.get(lv, 0) + n
         return found
     found = {}
+    counted = [bool(_COUNT_COLUMN.search(c)) for c in rows[0].cells[1:]]  # "| Severity | Count |", not "| Severity | Hours |"
     for row, nums in zip(rows, numbers):
         levels = [_heading_level(c) if len(c) < 40 else None for c in row.cells]
-        for lv, n in zip(levels, nums[1:]):
-            if lv and n is not None:
+        for lv, n, column in zip(levels, nums[1:], counted):
+            if lv and n is not None and column:
                 found.setdefault(lv, n)
     return found
+
+
+_COUNT_COLUMN = re.compile(rf"count|number|\bno\.|#|total|{_FAILURE_NOUN}", re.I)
 
 
 _LEVEL_NAMED = Caseless(_LEVEL_WORD)  # what every count holds

@@ -531,3 +531,21 @@ def test_a_totalling_heading_declares_counts() -> None:
 def test_an_amount_of_fixes_is_said_of_the_response_without_naming_it(sentence: str) -> None:
     analysis = _doc("# Failures", FAILURE.format(n=1, title="Removal policy", level="Medium", text="Set RETAIN."), "## Summary", sentence)
     assert [c.line for c in analysis.claims] == [11]
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "## Estimated effort\n\n- Critical fixes: 3 hours\n- Medium fixes: 20 minutes",
+        "## Estimated effort\n\n- **Critical Issues**: 6-8 hours of engineering time",
+        "## Summary\n\n| # | Failure | Severity | Effort (hours) |\n|---|---|---|---|\n| 1 | Public bucket | Critical | 3 |\n| 2 | Log retention | Medium | 1 |",
+    ],
+)
+def test_an_effort_or_a_range_next_to_a_level_is_no_count(summary: str) -> None:
+    assert _doc("# Failures", FAILURE.format(n=1, title="Public bucket", level="Critical", text="Fixed."), summary).declared == ()
+
+
+def test_a_table_of_levels_with_a_count_column_declares_counts() -> None:
+    table = "| Severity | Count |\n|---|---|\n| Critical | 2 |\n| Medium | 1 |"
+    analysis = _doc("# Failures", FAILURE.format(n=1, title="Public bucket", level="Critical", text="Fixed."), "## Summary", table)
+    assert [d.counts for d in analysis.declared] == [{"Critical": 2, "Medium": 1}]
