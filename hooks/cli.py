@@ -322,8 +322,12 @@ def _check(args: argparse.Namespace) -> int:
 
 def _task_files(paths: Sequence[str]) -> Iterator[str]:
     """The task files under each path: metadata.json and lib/MODEL_FAILURES.md anywhere, given files as they are."""
+    from hooks.tasks import TASK_FILES, task_root
+
     for path in paths:
         if os.path.isfile(path):
+            if task_root(path.replace(os.sep, "/")) is None:  # README.md would otherwise pass as "checked 0 task(s)"
+                raise ConfigError(f"not a task file: give a task folder or one of {', '.join(TASK_FILES)}", path)
             yield path
         elif os.path.isdir(path):
             found = False

@@ -225,6 +225,9 @@ def test_a_task_that_is_not_there_is_a_usage_error(tmp_path: Path, monkeypatch: 
     (tmp_path / "tasks").mkdir()
     assert main(["check", "tasks"]) == 2  # a folder with no task in it: no "checked 0 task(s)" pass
     assert "tasks: error: no task here: no metadata.json or lib/MODEL_FAILURES.md under it" in capsys.readouterr().err
+    (tmp_path / "README.md").write_text("# notes\n")
+    assert main(["check", "README.md"]) == 2  # a file that is no task file: no "checked 0 task(s)" pass either
+    assert "README.md: error: not a task file: give a task folder or one of metadata.json" in capsys.readouterr().err
 
 
 def test_a_reader_that_stops_early_ends_the_output_quietly() -> None:
