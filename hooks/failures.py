@@ -34,6 +34,7 @@ class Failure:
     level: Level | None  # None: the document gives none
     level_source: Literal["field", "tag", "heading"] | None
     category: Category | None  # only where the document states one
+    unread_level: str | None = None  # a level field's value that names no level ("Severity: Major")
 
 
 @dataclass(frozen=True)
@@ -410,6 +411,7 @@ _FIELD = re.compile(
     re.I | re.M,
 )
 # After a level: what makes it a label ("High - ...", "High:", "High severity"), not a compound word ("High-level")
+_FIELD_LABEL = re.compile(r"^[^\w\n]*(?:(?:impact|severity|priority|risk)[ _]level|severity)\W*?\s*[:：=]\s*\W*(\w[^\n]{0,29})", re.I | re.M)
 _AS_LABEL = rf"(?=\s*(?:$|[:|/–—)\]]|-(?!\w)|-?(?:severity|priority|impact|risk|{_FAILURE_NOUN})\b))"
 _TAG = re.compile(
     rf"[\[(]\s*(?:(?:severity|impact|priority)\s*)?(?::\s*)?{_LEVEL_WORD}\b"  # each space one way: no cubic backtracking
@@ -527,7 +529,9 @@ def _failure(line: int, title: str, body: Sequence[_Unit], ancestors: Sequence[_
     text = "\n".join(filter(None, [first or title, *(u.text for u in body)]))
     level: str | None = None
     source: Literal["field", "tag", "heading"] | None = None
-    field = next((m for u in [*([_Unit("para", line, first)] if first else []), *body] for m in [_FIELD.search(u.text)] if m), None)
+    own = [*([_Unit("para", line, first)] if first else []), *body]
+    field = next((m for u in own for m in [_FIELD.search(u.text)] if m), None)
+    unread = None if field else next((m.group(1) for u in own for m in [_FIELD_LABEL.search(u.text)] if m), None)
     tag = _TAG.search(title)
     heading = next((m for node in reversed(ancestors) if node.unit for m in [_heading_level(node.unit.text)] if m), None)
     if field:
@@ -546,6 +550,7 @@ def _failure(line: int, title: str, body: Sequence[_Unit], ancestors: Sequence[_
         level=level,  # type: ignore[arg-type]
         level_source=source,
         category=category.group(1) if category else None,  # type: ignore[arg-type]
+        unread_level=unread,
     )
 
 
@@ -863,10 +868,18 @@ def check(analysis: Analysis) -> list[Finding]:
     failures = analysis.failures
     if analysis.empty:
         return found + [Finding(path, 1, 1, "TQ204", "the analysis is empty or still the template's placeholder: list the model's failures, each with an impact level")]
-    unlevelled = [f for f in failures if f.level is None]
-    if unlevelled and len(unlevelled) < len(failures):
+    found += [
+        Finding(path, f.line, 1, "TQ201", f"failure {f.title!r} gives its level as {shorten(f.unread_level, 30)!r}, which is none of"
+                " Critical, High, Medium, Low, so the rubric reads it "
+                + (f"as {f.level}, from its section heading" if f.level else "by its text (else as moderate, B)")
+                + ": write one of those four", Severity.WARNING)
+        for f in failures if f.unread_level
+    ]
+    unlevelled = [f for f in failures if f.level is None and not f.unread_level]
+    levelled = sum(f.level is not None for f in failures)
+    if unlevelled and levelled:
         found += [
-            Finding(path, f.line, 1, "TQ201", f"failure {f.title!r} has no impact level while {len(failures) - len(unlevelled)} of the "
+            Finding(path, f.line, 1, "TQ201", f"failure {f.title!r} has no impact level while {levelled} of the "
                     f"{len(failures)} failures have one, so the rubric reads it by its text (else as moderate, B): add "
                     "'**Impact Level**: Critical|High|Medium|Low' (a warning: the level may stand where this reader does not look)",
                     Severity.WARNING)

@@ -549,3 +549,12 @@ def test_a_table_of_levels_with_a_count_column_declares_counts() -> None:
     table = "| Severity | Count |\n|---|---|\n| Critical | 2 |\n| Medium | 1 |"
     analysis = _doc("# Failures", FAILURE.format(n=1, title="Public bucket", level="Critical", text="Fixed."), "## Summary", table)
     assert [d.counts for d in analysis.declared] == [{"Critical": 2, "Medium": 1}]
+
+
+def test_a_level_field_that_names_no_level_says_so() -> None:
+    analysis = _doc("# Failures", "## High Failures", "### 1. Wildcard IAM role", "**Severity**: Major", "Scoped the role.",
+                    "### 2. Log retention", "**Impact Level**: Medium", "Set 30 days.")
+    assert [(f.level, f.unread_level) for f in analysis.failures] == [("High", "Major"), ("Medium", None)]
+    [finding] = check(analysis)
+    assert (finding.line, finding.code, finding.severity.value) == (5, "TQ201", "warning")
+    assert "gives its level as 'Major', which is none of Critical, High, Medium, Low, so the rubric reads it as High" in finding.message
