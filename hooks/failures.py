@@ -726,7 +726,7 @@ _IDEAL = re.compile(r"ideal|\bcorrected\b|\bfixed (?:version|code|implementation
     r"|\bafter (?:the )?corrections?\b|\bonce (?:fixed|corrected|remediated)\b|\bwith these (?:addressed|fixed|resolved)\b", re.I)
 _NEGATION = re.compile(
     r"\b(?:not|never|no longer|lacks?|lacking|lacked|falls? short|fell short|far from|without|rather than|instead of"
-    r"|less than|nor|fails? to|failed to|missing|hardly|barely|neither|to be|to make|make it|making it|become|becoming"
+    r"|less than|nor|fails? to|failed to|missing|hardly|barely|neither|(?:designed|intended|meant|supposed|aim\w*|attempt\w*|tr(?:y|ies|ied|ying)|want\w*|hop\w*|striv\w*|ha(?:s|ve|d)|ought|order|expected) to be|to make|make it|making it|become|becoming"
     r"|would|could|should|needs? to|needed to|required to|for|towards?|achieve|achieving|reach|if|unless"
     r"|into|transform\w*|turn\w* into|result\w* in|fail\w*|apart from|aside from|besides|other than|except|beyond|more than|claim(?:s|ed|ing)?"
     # a standard the model is measured against: "unlike a production-ready setup", "the gap between ... and production-ready"

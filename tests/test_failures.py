@@ -558,3 +558,17 @@ def test_a_level_field_that_names_no_level_says_so() -> None:
     [finding] = check(analysis)
     assert (finding.line, finding.code, finding.severity.value) == (5, "TQ201", "warning")
     assert "gives its level as 'Major', which is none of Critical, High, Medium, Low, so the rubric reads it as High" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claimed"),
+    [
+        ("The model output was found to be production-ready with only one minor documentation discrepancy.", True),
+        ("The MODEL_RESPONSE turned out to be production-ready.", True),
+        ("The MODEL_RESPONSE was designed to be production-ready, yet it left the bucket public.", False),
+        ("The MODEL_RESPONSE needs to be production-ready before it can ship.", False),
+    ],
+)
+def test_to_be_is_a_goal_only_after_a_word_of_intent(sentence: str, claimed: bool) -> None:
+    analysis = _doc("# Failures", FAILURE.format(n=1, title="Public bucket", level="Critical", text="Fixed."), sentence)
+    assert bool(analysis.claims) is claimed
