@@ -49,8 +49,11 @@ _NO_VERIFY_ANYWHERE = re.compile(r"(?<![\w-])--no-verify(?![\w-])")
 # Hooks switched off around a commit or push: another core.hooksPath given to it or set for the repository,
 # or pre-commit's SKIP= or husky's HUSKY=0 in the environment before it.
 _GIT_RUN = re.compile(r"\bgit\b(?P<options>(?:\s+(?:-[cC]\s+\S+|-[\w-]+(?:=\S+)?))*)\s+(?:commit|push)\b")
+# `git config core.hooksPath DIR` alone is how a project installs its own hooks ("prepare": "git config
+# core.hooksPath .githooks"): a bypass where it points nowhere, or where a commit or push follows.
 _SETS_HOOKS_PATH = re.compile(r"\bgit\s+(?:-[cC]\s+\S+\s+)*config\s+(?:(?!--(?:get|unset|list))-[\w-]+\s+)*"
-                              r"(?:set\s+)?core\.hookspath\s+[^\s;&|]", re.I)  # with a value: not `git config --get`
+                              r"(?:set\s+)?core\.hookspath\s+(?P<value>[^\s;&|]+)", re.I)
+_NOWHERE = re.compile(r"""["']{2}|["']?(?:/dev/null|nul|none|false|/tmp\b[^\s;&|]*|\.?no-?hooks?)["']?$""", re.I)
 _SKIP_ENV = re.compile(r"(?<![\w$-])(?:SKIP=[^\s;&|]|HUSKY=0|HUSKY_SKIP_HOOKS=1)")
 
 _EDIT_TOOL = re.compile(r"(?<![\w.-])(?:jq|yq|sed|perl|awk|python3?|node|ruby)(?![\w-])|json\.dumps?\b|JSON\.stringify|writeFileSync")
@@ -177,6 +180,8 @@ def _skip_hooks(line: str) -> int | None:
     """Where a commit or push with its hooks switched off (SKIP=, HUSKY=0, core.hooksPath) starts, or None."""
     found = [git.start() for git in _GIT_RUN.finditer(line) if "core.hookspath" in git["options"].lower()]
     setting = _SETS_HOOKS_PATH.search(line)
+    if setting and not (_NOWHERE.match(setting["value"]) or _GIT_RUN.search(line, setting.end())):
+        setting = None
     env = _SKIP_ENV.search(line)
     found += [m.start() for m in (setting, env if env and _GIT_RUN.search(line, env.end()) else None) if m]
     return min(found, default=None)

@@ -140,10 +140,14 @@ def _read(path: str) -> bytes:
 
 
 def _pushed_ref() -> str | None:
-    """The commit whose content the hooks judge, where pre-commit names one: at the pre-push stage,
-    and for `pre-commit run --from-ref A --to-ref B` (CI). The index and the working tree may hold
+    """The commit whose content the hooks judge, where pre-commit names one: at the pre-push stage
+    (the local branch alone for a push that holds a root commit, as history.hook_scope reads it), and
+    for `pre-commit run --from-ref A --to-ref B` (CI). The index and the working tree may hold
     anything then (staged work in progress, another branch), none of it what is pushed."""
-    return os.environ.get("PRE_COMMIT_TO_REF") or None
+    env = os.environ
+    if env.get("PRE_COMMIT_TO_REF"):
+        return env["PRE_COMMIT_TO_REF"]
+    return env.get("PRE_COMMIT_LOCAL_BRANCH") or None if env.get("PRE_COMMIT_REMOTE_NAME") else None
 
 
 def _hook_files(filenames: Sequence[str]) -> list[tuple[str, bytes]]:

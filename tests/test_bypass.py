@@ -226,7 +226,8 @@ def test_check_blocks_an_escaped_no_verify_in_prose(tmp_path: Path, capsys: pyte
         'git -c core.hooksPath=/dev/null commit -m "update"',
         "git -C task -c core.hookspath=.none push origin main",
         "git config core.hooksPath /dev/null",
-        "git config --global core.hooksPath .githooks",
+        "git config --global core.hooksPath /dev/null",
+        "git config core.hooksPath .githooks && git commit -m x",
         'SKIP=check-training-quality,check-commit-attested git commit -m "update"',
         "env SKIP=check-training-quality git commit -m x",
         "export SKIP=check-model-failures && git commit -m x",
@@ -250,6 +251,7 @@ def test_commands_that_switch_the_hooks_off(line: str) -> None:
         "git config --get core.hooksPath",
         "git config core.hooksPath",
         "git config --unset core.hooksPath",
+        "Added `\"prepare\": \"git config core.hooksPath .githooks\"` to package.json, so every clone runs the lint hooks.",
         "git -c user.name=bot commit -m x",
     ],
 )

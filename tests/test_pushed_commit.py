@@ -127,3 +127,16 @@ def test_a_push_judges_what_it_pushes_through_the_real_pre_commit(pre_commit: Pr
     assert other.returncode != 0 and "TQ305 task 'task'" in other.stdout + other.stderr
     fixed = repo.git("push", "-q", "origin", "main", check=False)
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+
+
+def test_a_push_that_holds_a_root_commit_is_judged_by_the_pushed_branch(repo: Repo, monkeypatch: pytest.MonkeyPatch,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(repo.path)
+    put(repo, SECURITY)
+    assert repo.commit("a task scored 9").returncode == 0
+    put_blocked(repo)
+    repo.git("add", "-A")  # work in progress, staged on the branch checked out
+    monkeypatch.setenv("PRE_COMMIT_REMOTE_NAME", "origin")  # a first push: pre-commit names no range, only the branch
+    monkeypatch.setenv("PRE_COMMIT_LOCAL_BRANCH", "refs/heads/" + repo.git("branch", "--show-current").stdout.strip())
+    codes, out, _ = run_all(capsys)
+    assert codes == [0, 0, 0], out
