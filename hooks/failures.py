@@ -298,7 +298,9 @@ def _latin(word: re.Match[str]) -> str:
 _EMPHASIS = re.compile(r"\*\*|__|[*`]|~~")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _STRUCK = re.compile(r"~~(?=\S)[^~\n]*?~~")
-_TAG_HTML = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>\n]*)?/?>")  # <b>, </span>, <br/>: not "a < b" or "<5 items"
+# Inline HTML that GitHub renders as formatting: not `Output<string>`, `<BucketName>`, "a < b" or "<5 items"
+_TAG_HTML = re.compile(r"</?(?:b|i|u|s|em|strong|span|p|div|br|sup|sub|code|kbd|mark|small|big|font|a|del|ins|strike|tt|var|abbr|cite|q)"
+                       r"(?:\s[^<>\n]*)?/?>", re.I)
 
 
 def _unescape(text: str) -> str:
@@ -373,7 +375,7 @@ _LEVEL_WORD = r"(critical|high|medium|low)"
 _FAILURE_NOUN = r"failures?|issues?|errors?|problems?|bugs?|mistakes?|gaps?|defects?|fix(?:es)?|findings?|concerns?"
 _NOT_FAILURES = re.compile(
     r"strengths?|went (?:well|right)|(?:got|did|done|went|gets) (?:right|well)|positives?|summary|overview|introduction"
-    r"|\bnot (?:a |an |model |real |actual )?(?:failures?|issues?|errors?|problems?|bugs?)\b|conclusions?|training (?:value|quality)|lessons?|learnings?|takeaways?|recommendations?|statistics|metrics"
+    r"|\bnot (?:a |an |model |real |actual )?(?:failures?|issues?|errors?|problems?|bugs?|wrong)\b|(?:did ?n[o']t|does ?n[o']t|no) need(?:ed)? (?:any )?fix|conclusions?|training (?:value|quality)|lessons?|learnings?|takeaways?|recommendations?|statistics|metrics"
     r"|assessment|justification|^appendix|^references\b|next steps|scoring|knowledge gaps?|excellent|exemplary"
     r"|correct(?:ly)? implement|successful|well[- ]implemented|root cause analysis|no (?:\w+ )?(?:failures|issues)"
     r"|strong points|highlights|what worked|best practices (?:followed|implemented|applied|demonstrated)"
@@ -642,6 +644,7 @@ def _of_failures(line: str, count: re.Match[str]) -> bool:
             or bool(_TOTALLING.search(line, 0, count.start())))
 
 
+_TOTAL_HEADING = re.compile(r"\W*(?:total|summary|breakdown|tally|failure count|issue count)\b", re.I)  # not "2. Alarm count: ..."
 _TOTALLING = re.compile(r"\b(?:total|count|breakdown|tally|summary|by (?:severity|impact|priority))\b", re.I)
 _ALSO_FAILURES = re.compile(r"^(?:and|or|plus|with)\b|block|risk|item|change|point|vulnerab|violation", re.I)  # "3 Critical and 2 High"
 
@@ -654,7 +657,7 @@ def _counts(unit: _Unit) -> Counts:
     (3 Critical in all)")."""
     found: dict[str, int] = {}
     also: dict[str, tuple[int, ...]] = {}
-    if unit.kind == "heading" and not _TOTALLING.search(unit.text):  # "### Total failures: 2 Critical" counts
+    if unit.kind == "heading" and not _TOTAL_HEADING.match(unit.text):  # "### Total failures: 2 Critical" counts
         return found, False, also
     lines = unit.text.split("\n", 3)[:3]
     if not _LEVEL_NAMED.search("\n".join(lines)):  # the first three lines in one scan: no level spans a line
@@ -722,21 +725,32 @@ _MODEL = Caseless(
     r"|\b(?:the|this|original|initial|generated) (?:response|implementation|code|solution|output|template|infrastructure)\b"
 )
 _IDEAL = re.compile(r"ideal|\bcorrected\b|\bfixed (?:version|code|implementation)|\bfinal (?:[\w-]+ )?(?:implementation|version|code|solution)|\bafter (?:the )?fix|\bnow\b|\bupdated\b|\bwe\b|\bour\b"
-                    r"|\b(?:these|the|all|such) (?:fixes|changes|corrections|improvements)\b|\bfixes (?:applied|made)\b|\btransform"
-    r"|\bafter (?:the )?corrections?\b|\bonce (?:fixed|corrected|remediated)\b|\bwith these (?:addressed|fixed|resolved)\b", re.I)
+                    r"|\b(?:these|the|all|such) (?:fixes|changes|corrections|improvements)\b|\bfixes (?:applied|made)\b|\btransform", re.I)
+# Said of the corrected state when it comes first: "After correction, the template deploys a production-grade ..."
+_CORRECTED = re.compile(r"\bafter (?:the )?corrections?\b|\bonce (?:fixed|corrected|remediated)\b|\bwith these (?:addressed|fixed|resolved)\b", re.I)
 _NEGATION = re.compile(
     r"\b(?:not|never|no longer|lacks?|lacking|lacked|falls? short|fell short|far from|without|rather than|instead of"
     r"|less than|nor|fails? to|failed to|missing|hardly|barely|neither|(?:designed|intended|meant|supposed|aim\w*|attempt\w*|tr(?:y|ies|ied|ying)|want\w*|hop\w*|striv\w*|ha(?:s|ve|d)|ought|order|expected) to be|to make|make it|making it|become|becoming"
     r"|would|could|should|needs? to|needed to|required to|for|towards?|achieve|achieving|reach|if|unless"
     r"|into|transform\w*|turn\w* into|result\w* in|fail\w*|apart from|aside from|besides|other than|except|beyond|more than|claim(?:s|ed|ing)?"
-    # a standard the model is measured against: "unlike a production-ready setup", "the gap between ... and production-ready"
-    r"|unlike|in contrast to|contrary to|as opposed to|compared (?:to|with)|nowhere near|a long way from|anything but|diverg\w*"
-    r"|gap between|absence of|shortcomings?|deficien\w*|violat\w*|improvement in|treat\w* \w+(?: \w+)? as|assum\w*)\b|n't\b",
+    r")\b|n't\b",
     re.I,
 )
+# The standard the model is measured against, right before the quality word (at most three words between,
+# none a verb or "and" that starts a claim of its own): "unlike a production-ready setup", "the gap between
+# its code and production-ready infrastructure", "violates the prompt's 'production-ready' requirements".
+_WORD = r"""(?:\s+(?!(?:and|but|so|was|were|is|are|be|been|produced|delivered|generated|made|makes)\b)[\w'"-]+,?)"""
+_STANDARD = re.compile(
+    rf"\b(?:unlike|in contrast to|contrary to|as opposed to|compared (?:to|with)|nowhere near|a long way from|anything but"
+    rf"|diverg\w* from|absence of|violat\w*|improvement in|emphasi[sz]\w*|(?:requirements?|standards?|expectations?|criteria) (?:of|for))"
+    rf"{_WORD}{{0,3}}\s*[\"']?\s*$"
+    rf"|\bgap between\b[^,;]{{0,80}}\band\s+$|\btreat\w*{_WORD}{{1,3}}\s+as\s+$|\bassum\w*{_WORD}{{1,4}}\s+(?:was|were|is|to be)\s+$",
+    re.I,
+)
+_STANDARD_AFTER = re.compile(r"[\"']?\s*(?:requirements?|standards?|expectations?|criteria|bar|goals?|targets?)\b", re.I)
 # Before a quality word, these make it a goal ("the PROMPT required a production-grade ..."), not a claim;
 # before "zero fixes" they do not ("the implementation required zero fixes").
-_GOAL = re.compile(r"\b(?:required|requires?|requiring|requested|asked|expected|specified|calls? for|called for|demand\w*|meets?|meeting|prevent\w*|emphasi[sz]\w*)\b", re.I)
+_GOAL = re.compile(r"\b(?:required|requires?|requiring|requested|asked|expected|specified|calls? for|called for|demand\w*|meets?|meeting|prevent\w*)\b", re.I)
 _AMOUNT = re.compile(r"only|minor|cosmetic|trivial|purely|minimal|zero|no\b")
 # "At first glance it looked production-ready, but ...": a concession, not a claim.
 _SEEMING = re.compile(r"\b(?:look(?:s|ed)?|appear(?:s|ed)?|seem(?:s|ed|ingly)?|at first glance|on the surface|superficially)\b", re.I)
@@ -771,8 +785,12 @@ def _claims(root: _Node, units: Sequence[_Unit], in_failures: set[int]) -> Itera
         label = _LABEL.match(unit.text)
         if label and _IDEAL.search(label.group(1)):
             continue
-        model_label = bool(label and _MODEL.search(label.group(1))) or about[i] == "model"
+        # under a title naming both responses, "the template" may be either: only the model's name tells
+        names = _NAMES_THE_MODEL if about[i] == "both" else _MODEL
+        model_label = bool(label and names.search(label.group(1))) or about[i] == "model"
         for offset, sentence in _sentences(unit.text):
+            if about[i] == "both" and not (model_label or names.search(sentence)):
+                continue
             if _claimed(sentence, model_label or bool(_FIXES_NEEDED.search(sentence))):
                 yield Claim(unit.line + offset, shorten(sentence.replace("\n", " ").strip(), 200), i in in_failures)
 
@@ -806,14 +824,15 @@ def _section_subjects(root: _Node, units: Sequence[_Unit]) -> list[str]:
 
 
 def _subject(title: str) -> str | None:
-    """Whom a section is about, by its title; "" when it names both responses; None: it does not say.
+    """Whom a section is about, by its title ("both" when it names both responses); None: it does not say.
     ("MODEL_FAILURES", the file's name, names no response.)"""
     model = bool(_NAMES_MODEL.search(title))
     if "ideal" in title:
-        return "" if model else "ideal"
+        return "both" if model else "ideal"
     return "model" if (model or re.search(r"strengths|went well|got right", title)) and not _FAILURE_WORDS.search(title) else None
 
 
+_NAMES_THE_MODEL = re.compile(r"model[_ ]response|\bthe model\b|\bmodel's", re.I)
 _NAMES_MODEL = re.compile(r"model(?![ _-]?failures?\b)")
 
 
@@ -826,7 +845,9 @@ def _sentences(text: str) -> Iterator[tuple[int, str]]:
 
 
 # In an analysis of the MODEL_RESPONSE, the fixes it needed are its own: "Only cosmetic fixes were needed."
-_FIXES_NEEDED = re.compile(r"^\W*(?:only (?:\w+ )?(?:minor|cosmetic|trivial)|(?:minor|cosmetic|trivial|minimal) (?:fixes|changes|corrections)\b[^.]*\b(?:needed|required)"
+_FIXES_NEEDED = re.compile(r"^\W*(?:(?:only |just )?(?:(?:one|two|three|a few|\d+) )?(?:minor|cosmetic|trivial|minimal)(?: [\w-]+){0,3}? (?:fix(?:es)?|changes?"
+                           r"|corrections?|issues?|improvements?|adjustments?|inconsistenc(?:y|ies)|discrepanc(?:y|ies))"
+                           r" (?:were |was )?(?:needed|required|identified|found)\b(?! (?:in|for|to|on|at|within) )"
                            r"|(?:the|all) (?:fixes|changes|corrections)\b[^.]{0,40}\bwere (?:(?:all|purely|only|just) )?(?:minor|cosmetic|trivial))", re.I)
 
 
@@ -836,6 +857,8 @@ def _claimed(sentence: str, model_label: bool) -> bool:
     for m in _COMPETENT.finditer(sentence):
         clause = _clause(sentence[: m.start()])
         if _NEGATION.search(clause) or (not _AMOUNT.match(m.group()) and _GOAL.search(clause)):
+            continue
+        if _STANDARD.search(sentence, 0, m.start()) or _STANDARD_AFTER.match(sentence, m.end()) or _CORRECTED.search(sentence, 0, m.start()):
             continue
         if not (_SEEMING.search(clause) and _CONCEDED.search(sentence)):
             return True

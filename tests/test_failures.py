@@ -572,3 +572,60 @@ def test_a_level_field_that_names_no_level_says_so() -> None:
 def test_to_be_is_a_goal_only_after_a_word_of_intent(sentence: str, claimed: bool) -> None:
     analysis = _doc("# Failures", FAILURE.format(n=1, title="Public bucket", level="Critical", text="Fixed."), sentence)
     assert bool(analysis.claims) is claimed
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The MODEL_RESPONSE had zero policy violations and was production-ready out of the box.",
+        "The model treated security as a first-class concern and produced an excellent template.",
+        "The MODEL_RESPONSE had no deficiencies worth mentioning and was production-ready.",
+        "Compared to typical model output the MODEL_RESPONSE was excellent.",
+        "The MODEL_RESPONSE, unlike most first drafts, was production-ready.",
+        "The model emphasized least privilege and delivered an excellent template.",
+        "The model assumed sensible defaults and produced production-ready code.",
+        "Even before correction the MODEL_RESPONSE was production-ready, and after correction it is identical.",
+    ],
+)
+def test_a_standard_word_far_from_the_quality_word_does_not_hide_a_claim(sentence: str) -> None:
+    analysis = _doc("# Failures", FAILURE.format(n=1, title="Public bucket", level="Critical", text="Fixed."), sentence)
+    assert [c.line for c in analysis.claims] == [9]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Only minor version updates are applied automatically; a major version change still needs a planned migration.",
+        "Only minor changes were needed in the Lambda module; the bucket and its key had to be rewritten.",
+    ],
+)
+def test_only_minor_about_something_else_is_no_claim(sentence: str) -> None:
+    analysis = _doc("# Failures", FAILURE.format(n=1, title="Public bucket", level="Critical", text="Fixed."), "## Notes", sentence)
+    assert analysis.claims == ()
+
+
+def test_under_a_title_naming_both_responses_only_a_sentence_naming_the_model_is_about_it() -> None:
+    analysis = _doc("# Failures", FAILURE.format(n=1, title="Public bucket", level="Critical", text="Fixed."),
+                    "## How the IDEAL_RESPONSE Fixes the MODEL_RESPONSE", "- The template is production-ready: cfn-lint passes.",
+                    "- The MODEL_RESPONSE itself was excellent.")
+    assert [c.text for c in analysis.claims] == ["The MODEL_RESPONSE itself was excellent."]
+
+
+def test_a_failure_titled_with_a_count_declares_none() -> None:
+    analysis = _doc("# Failures", FAILURE.format(n=1, title="Alarm count: 2 Critical alarms instead of the 4 asked for", level="Medium",
+                                                 text="Added the missing alarms."))
+    assert analysis.declared == ()
+
+
+def test_praise_under_what_was_not_wrong_is_a_claim_not_a_failure() -> None:
+    analysis = _doc("# Failures", FAILURE.format(n=1, title="Public bucket", level="Critical", text="Fixed."),
+                    "### What Was NOT Wrong", "The MODEL_RESPONSE demonstrated exceptional quality in these areas.")
+    assert [f.title for f in analysis.failures] == ["1. Public bucket"]
+    assert [(c.line, c.in_failure) for c in analysis.claims] == [(11, False)]
+
+
+def test_code_in_angle_brackets_is_no_html() -> None:
+    analysis = _doc("# Failures", FAILURE.format(n=1, title="Pulumi Output<string> passed into JSON.stringify", level="Critical",
+                                                 text="Used `List<String>` where <BucketName> was due."))
+    assert analysis.failures[0].title == "1. Pulumi Output<string> passed into JSON.stringify"
+    assert "List<String> where <BucketName>" in analysis.failures[0].text
