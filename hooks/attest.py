@@ -132,6 +132,9 @@ def changed_roots(changed: Iterable[str], index_blobs: Mapping[str, str]) -> lis
     return sorted({r for r in (task_root(p) for p in changed if p in index_blobs) if r is not None})
 
 
+_TRAILER_VALUE = r"([0-9a-f]{32}) \(policy ([0-9a-f]+)\)"  # a Checked trailer: the digest, the policy version
+
+
 def content_digest(task_blobs: Mapping[str, str], policy: str) -> str:
     """Every task file (path and blob id) a commit holds, under a policy version: what the trailer binds."""
     files = "".join(f"{path}\0{task_blobs[path]}\0" for path in sorted(p for p in task_blobs if task_root(p) is not None))
@@ -148,6 +151,7 @@ def attest(
     merging: bool = False,
     comment: str = "#",
     head_message: str = "",
+    head_blobs: Callable[[], Mapping[str, str]] = dict,
 ) -> Outcome:
     """What prepare-commit-msg does with the commit about to be made.
 
@@ -158,7 +162,10 @@ def attest(
     Tasks named by a Skipped trailer already in the message (an amend) must be checked too before
     the trailer turns into a Checked one. An index that changes nothing against HEAD is a
     message-only amend (`--amend -m` looks like any commit): HEAD's trailer carries over. A commit
-    that only deletes files changes no task the checks could pass: it gets no trailer.
+    that only deletes files changes no task the checks could pass: it gets no trailer, unless its
+    message carries a Checked trailer that holds for HEAD (`head_blobs`, read only then): a deletion
+    folded into an attested commit (`--amend`, a fixup) leaves only checked content, so the trailer
+    is made anew for what the commit holds.
     """
     if merging:
         return Outcome(None, [])
@@ -168,7 +175,7 @@ def attest(
     skipped_before = [r for r in parse_tasks(trailer_values(message, SKIPPED, comment)) if _has_task(index_blobs, r)]
     roots = sorted(set(changed_roots(changed, index_blobs)) | set(skipped_before))
     if not roots:
-        return Outcome(None, [])
+        return Outcome(_folded_deletion(message, comment, index_blobs, head_blobs), [])
     checked = set(record.checked)
     unchecked = [r for r in roots if state_key(r, [index_blobs.get(join(r, n)) for n in TASK_FILES]) not in checked]
     if not unchecked:
@@ -185,6 +192,17 @@ def attest(
                 f"type not installed) or the content changed since they ran; {_HOW}")
         for r in unchecked
     ])
+
+
+def _folded_deletion(message: str, comment: str, index_blobs: Mapping[str, str],
+                     head_blobs: Callable[[], Mapping[str, str]]) -> str | None:
+    """The message with its Checked trailer made anew for what the commit holds, where that trailer
+    holds for HEAD and the commit only deletes files from it; else None (the message stays)."""
+    kept = _attestation(message, comment)
+    match = re.fullmatch(_TRAILER_VALUE, kept[1]) if kept and kept[0] == CHECKED else None
+    if match is None or content_digest(head_blobs(), match.group(2)) != match.group(1):
+        return None
+    return with_trailer(message, CHECKED, f"{content_digest(index_blobs, match.group(2))} (policy {match.group(2)})", comment=comment)
 
 
 def _attestation(message: str, comment: str) -> tuple[str, str] | None:
@@ -312,7 +330,7 @@ def verify_trailer(message: str, task_blobs: Callable[[], Mapping[str, str]], wh
                        f"elsewhere, SKIP=check-commit-attested, hooks not installed, or the prepare-commit-msg hook type missing); check the "
                        f"task now (`training-quality check TASK`) and install the hooks "
                        f"(default_install_hook_types: [pre-commit, prepare-commit-msg, pre-push])")
-    match = re.fullmatch(r"([0-9a-f]{32}) \(policy ([0-9a-f]+)\)", checked[-1])
+    match = re.fullmatch(_TRAILER_VALUE, checked[-1])
     if match and content_digest(task_blobs(), match.group(2)) == match.group(1):
         return None
     return Finding(where, 1, 1, MISMATCH,

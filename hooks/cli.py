@@ -271,6 +271,7 @@ def _check_commit_attested(args: argparse.Namespace) -> int:
         merging=repo.merging(git_repo),
         comment=repo.comment_char(git_repo),
         head_message=repo.head_message(git_repo),
+        head_blobs=lambda: repo.head_blobs(git_repo),
     )
     if outcome.message is not None and outcome.message != message:
         with open(args.message_file, "w", encoding="utf-8", errors="surrogateescape", newline="") as f:

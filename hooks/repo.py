@@ -500,6 +500,10 @@ def head_message(repo: git.Repo) -> str:
         return ""
 
 
+def head_blobs(repo: git.Repo) -> dict[str, str]:
+    """Blob id of every regular file in HEAD's tree; none before the first commit."""
+    return tree_blobs(repo, "HEAD") if repo.head.is_valid() else {}
+
 
 def parents(repo: git.Repo, sha: str) -> list[str]:
     """The parents of a commit (a verified id)."""

@@ -199,6 +199,26 @@ def test_a_commit_that_only_deletes_gets_no_trailer_and_a_message_only_amend_kee
     assert main(["audit", "--attested-since", first]) == 0
 
 
+def test_a_deletion_folded_into_a_checked_commit_gets_a_trailer_for_what_it_holds(
+        pre_commit: PreCommit, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hooks.cli import main
+
+    configure(pre_commit)
+    repo = pre_commit.repo
+    task(repo)
+    task(repo, root="other")
+    assert repo.commit("two tasks").returncode == 0
+    first = repo.head()
+    task(repo, note=" (edited)")
+    assert repo.commit("edit task").returncode == 0
+    repo.git("rm", "-q", "-r", "other")
+    done = repo.git("commit", "-q", "--amend", "--no-edit", check=False)  # the deletion folded in, as a fixup does
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert message(repo).count(attest.CHECKED) == 1 and audit(repo) is None
+    monkeypatch.chdir(repo.path)
+    assert main(["audit", "--attested-since", first]) == 0
+
+
 def test_a_cherry_pick_x_of_a_checked_commit_carries_one_trailer(pre_commit: PreCommit) -> None:
     repo = two_branches(pre_commit)
     side = repo.git("rev-parse", "side").stdout.strip()
@@ -321,6 +341,17 @@ def test_the_digest_binds_task_content_and_policy_only() -> None:
     assert attest.verify_trailer(good, lambda: blobs, "task/metadata.json") is None
     forged = good.replace("policy 0a1b", "policy 0c2d")
     assert attest.verify_trailer(forged, lambda: blobs, "task/metadata.json").code == attest.MISMATCH
+
+
+def test_a_deletion_renews_only_a_trailer_that_holds_for_head() -> None:
+    head = {"task/metadata.json": "1" * 40, "old/metadata.json": "5" * 40}
+    index = {"task/metadata.json": "1" * 40}
+    record = attest.Record("0a1b", ())
+    for digest, renewed in ((attest.content_digest(head, "0a1b"), True), ("f" * 32, False)):  # HEAD's own, a forged one
+        message = f"edit task\n\n{attest.CHECKED}: {digest} (policy 0a1b)\n"
+        outcome = attest.attest(message, ["old/metadata.json"], index, record, head_blobs=lambda: head)
+        expected = f"{attest.CHECKED}: {attest.content_digest(index, '0a1b')} (policy 0a1b)"
+        assert (outcome.message is not None and expected in outcome.message) is renewed and outcome.findings == []
 
 
 def test_the_trailer_keeps_comments_trailers_and_the_scissors_and_is_idempotent() -> None:
