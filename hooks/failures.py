@@ -457,10 +457,19 @@ def _kids(node: _Node) -> list[_Node]:
     return [
         c
         for c in node.children
-        if not _excluded(c.title)
+        if (not _excluded(c.title) or _sorted_failures(c))
         and (_numbered(c.title) or _GROUP.search(c.title) or not _is_part(c.title))
         and (pseudo or c.unit.level < 7)  # type: ignore[union-attr]
     ]
+
+
+def _sorted_failures(node: _Node) -> bool:
+    """A section its title would leave out ("by severity", "assessment") that names failures and holds
+    them under numbered headings: "## Failures by Severity" over "### 1. ..." (not a summary of them)."""
+    return bool(_SORTED.search(node.title) and _GROUP.search(node.title) and any(_numbered(c.title) for c in node.children))
+
+
+_SORTED = re.compile(r"\bby (?:priority|severity|category|impact|type)\b|^(?:detailed )?assessment of|^knowledge gaps")
 
 
 def _itemish(node: _Node, units: Sequence[_Unit]) -> bool:

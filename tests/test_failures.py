@@ -629,3 +629,16 @@ def test_code_in_angle_brackets_is_no_html() -> None:
                                                  text="Used `List<String>` where <BucketName> was due."))
     assert analysis.failures[0].title == "1. Pulumi Output<string> passed into JSON.stringify"
     assert "List<String> where <BucketName>" in analysis.failures[0].text
+
+
+@pytest.mark.parametrize("title", ["Failures by Severity", "Detailed Assessment of the Issues", "Knowledge Gaps Found"])
+def test_numbered_failures_under_a_sorting_title_are_read(title: str) -> None:
+    analysis = _doc("# Model Response Failures Analysis", f"## {title}",
+                    *(FAILURE.format(n=n, title=t, level="Low", text="Fixed.") for n, t in [(1, "Typo in README"), (2, "Formatting")]))
+    assert [f.title for f in analysis.failures] == ["1. Typo in README", "2. Formatting"]
+
+
+def test_a_summary_by_severity_without_numbered_failures_stays_a_summary() -> None:
+    analysis = _doc("# Failures", FAILURE.format(n=1, title="Public bucket", level="Critical", text="Fixed."),
+                    "## Failures by Severity", "### Critical", "- 1 (public bucket)")
+    assert [f.title for f in analysis.failures] == ["1. Public bucket"]
