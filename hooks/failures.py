@@ -286,7 +286,8 @@ _READ = frozenset({"blockquote_open", "blockquote_close", "inline", "bullet_list
                    "tr_open", "tr_close"})
 
 
-_INVISIBLE = {**dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff")), 0x2010: "-", 0x2011: "-"}  # soft hyphen, zero-width characters; hyphens
+# soft hyphen and zero-width characters gone; the hyphen and the non-breaking hyphen as "-"
+_INVISIBLE = {**dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff")), 0x2010: "-", 0x2011: "-"}
 # Cyrillic and Greek letters that look Latin, read as Latin inside a word that also has Latin letters
 # ("\u0421ritical"): a word of one script stays as it is.
 _LOOKALIKES = str.maketrans("аеорсухіјѕһԁԛԝАВЕКМНОРСТХІЈЅοΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "aeopcyxijshdqwABEKMHOPCTXIJSoABEZHIKMNOPTYX")
@@ -295,6 +296,8 @@ _MIXED = re.compile(r"\w*(?:[A-Za-z][^\x00-\x7f\W]|[^\x00-\x7f\W][A-Za-z])\w*")
 
 def _latin(word: re.Match[str]) -> str:
     return word.group().translate(_LOOKALIKES)
+
+
 _EMPHASIS = re.compile(r"\*\*|__|[*`]|~~")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _STRUCK = re.compile(r"~~(?=\S)[^~\n]*?~~")
@@ -412,8 +415,9 @@ _FIELD = re.compile(
     rf"|^[^\w\n]*impact\W*?\s*[:：=|]\s*\W*{_LEVEL_WORD}(?=\s*(?:$|[^\w\s]|(?:severity|priority|impact|risk)\b))",
     re.I | re.M,
 )
-# After a level: what makes it a label ("High - ...", "High:", "High severity"), not a compound word ("High-level")
+# A level field whatever its value says ("Severity: Major"): the value _FIELD could not read
 _FIELD_LABEL = re.compile(r"^[^\w\n]*(?:(?:impact|severity|priority|risk)[ _]level|severity)\W*?\s*[:：=]\s*\W*(\w[^\n]{0,29})", re.I | re.M)
+# After a level: what makes it a label ("High - ...", "High:", "High severity"), not a compound word ("High-level")
 _AS_LABEL = rf"(?=\s*(?:$|[:|/–—)\]]|-(?!\w)|-?(?:severity|priority|impact|risk|{_FAILURE_NOUN})\b))"
 _TAG = re.compile(
     rf"[\[(]\s*(?:(?:severity|impact|priority)\s*)?(?::\s*)?{_LEVEL_WORD}\b"  # each space one way: no cubic backtracking
@@ -577,8 +581,8 @@ def _heading_level(text: str) -> str | None:
 
 # --- what the document declares and claims ---------------------------------------------------
 
-_QUALIFIED = rf"{_LEVEL_WORD}(?:[\s-]+(?:severity|priority|impact))?"
-_EFFORT = r"(?:hours?|hrs?|minutes?|mins?|days?|weeks?|points?|pts|lines?)\b"  # "High", "High severity", "high-priority"
+_QUALIFIED = rf"{_LEVEL_WORD}(?:[\s-]+(?:severity|priority|impact))?"  # "High", "High severity", "high-priority"
+_EFFORT = r"(?:hours?|hrs?|minutes?|mins?|days?|weeks?|points?|pts|lines?)\b"
 _COUNT_BEFORE = re.compile(rf"(?<![\w./-])(\d+)\s*(?:x\s*)?{_QUALIFIED}(?![\w-]|\s*/\s*[a-z])", re.I)  # not "20 Medium/Low"
 # not an effort or a range ("Critical fixes: 3 hours", "Critical: 8-10")
 _COUNT_AFTER = re.compile(rf"{_QUALIFIED}(?:\s+(?:{_FAILURE_NOUN}))?\s*(?:[:=]\s*|\(\s*)(\d+)(?![\d./]|\s*(?:%|[-–]\s*\d|{_EFFORT}))", re.I)
