@@ -12,9 +12,8 @@ reading the score is none), heredoc-tail.
 from __future__ import annotations
 
 import bisect
-import html
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from hooks.failures import SCORE_FIELD, Bypass, Caseless
 from hooks.report import shorten
@@ -100,7 +99,9 @@ def unmark(text: str) -> str:
 
 
 def _decoded(entity: str) -> str:
-    shown = html.unescape(entity)
+    from html import unescape  # html.entities is a large table: loaded only for a text that has one
+
+    shown = unescape(entity)
     return entity if "\n" in shown or "\r" in shown else shown  # &#10; would move the lines below
 
 
