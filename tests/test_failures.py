@@ -465,21 +465,36 @@ def test_a_quality_the_prompt_emphasises_is_a_goal_not_a_claim() -> None:
 
 
 @pytest.mark.parametrize(
-    "sentence",
+    ("sentence", "claimed"),
     [
-        "Unlike a production-ready setup, the model left the exports bucket public.",
-        "The generated code violates the prompt's production-ready requirements.",
-        "The MODEL_RESPONSE diverges from the production-ready stack in lib/.",
-        "The model response demonstrates significant shortcomings in meeting the needs of a production-ready platform.",
-        "This training data demonstrates the gap between the model's code and production-ready infrastructure.",
-        "The model response is nowhere near production-ready.",
-        "After correction, the template deploys a production-grade stack; the MODEL_RESPONSE did not deploy.",
-        "With these addressed, the infrastructure in the MODEL_RESPONSE is production-ready.",
+        # the standard the model is measured against, the corrected state, a goal: no claim
+        ("Unlike a production-ready setup, the model left the exports bucket public.", False),
+        ("The generated code violates the prompt's production-ready requirements.", False),
+        ("The MODEL_RESPONSE diverges from the production-ready stack in lib/.", False),
+        ("The model response demonstrates significant shortcomings in meeting the needs of a production-ready platform.", False),
+        ("This training data demonstrates the gap between the model's code and production-ready infrastructure.", False),
+        ("The model response is nowhere near production-ready.", False),
+        ("After correction, the template deploys a production-grade stack; the MODEL_RESPONSE did not deploy.", False),
+        ("With these addressed, the infrastructure in the MODEL_RESPONSE is production-ready.", False),
+        # "to be" is a goal only after a word of intent
+        ("The model output was found to be production-ready with only one minor documentation discrepancy.", True),
+        ("The MODEL_RESPONSE turned out to be production-ready.", True),
+        ("The MODEL_RESPONSE was designed to be production-ready, yet it left the bucket public.", False),
+        ("The MODEL_RESPONSE needs to be production-ready before it can ship.", False),
+        # a standard word far from the quality word hides nothing
+        ("The MODEL_RESPONSE had zero policy violations and was production-ready out of the box.", True),
+        ("The model treated security as a first-class concern and produced an excellent template.", True),
+        ("The MODEL_RESPONSE had no deficiencies worth mentioning and was production-ready.", True),
+        ("Compared to typical model output the MODEL_RESPONSE was excellent.", True),
+        ("The MODEL_RESPONSE, unlike most first drafts, was production-ready.", True),
+        ("The model emphasized least privilege and delivered an excellent template.", True),
+        ("The model assumed sensible defaults and produced production-ready code.", True),
+        ("Even before correction the MODEL_RESPONSE was production-ready, and after correction it is identical.", True),
     ],
 )
-def test_a_standard_the_model_is_measured_against_or_the_corrected_state_is_no_claim(sentence: str) -> None:
-    analysis = _doc("# Failures", FAILURE.format(n=1, title="Public bucket", level="Critical", text="Blocked public access."), sentence)
-    assert analysis.claims == ()
+def test_a_quality_word_is_a_claim_unless_it_names_a_standard_a_goal_or_the_corrected_state(sentence: str, claimed: bool) -> None:
+    analysis = _doc("# Failures", FAILURE.format(n=1, title="Public bucket", level="Critical", text="Fixed."), sentence)
+    assert [c.line for c in analysis.claims] == ([9] if claimed else [])
 
 
 def test_praise_of_the_model_next_to_a_standard_is_still_a_claim() -> None:
@@ -560,36 +575,6 @@ def test_a_level_field_that_names_no_level_says_so() -> None:
     assert "gives its level as 'Major', which is none of Critical, High, Medium, Low, so the rubric reads it as High" in finding.message
 
 
-@pytest.mark.parametrize(
-    ("sentence", "claimed"),
-    [
-        ("The model output was found to be production-ready with only one minor documentation discrepancy.", True),
-        ("The MODEL_RESPONSE turned out to be production-ready.", True),
-        ("The MODEL_RESPONSE was designed to be production-ready, yet it left the bucket public.", False),
-        ("The MODEL_RESPONSE needs to be production-ready before it can ship.", False),
-    ],
-)
-def test_to_be_is_a_goal_only_after_a_word_of_intent(sentence: str, claimed: bool) -> None:
-    analysis = _doc("# Failures", FAILURE.format(n=1, title="Public bucket", level="Critical", text="Fixed."), sentence)
-    assert bool(analysis.claims) is claimed
-
-
-@pytest.mark.parametrize(
-    "sentence",
-    [
-        "The MODEL_RESPONSE had zero policy violations and was production-ready out of the box.",
-        "The model treated security as a first-class concern and produced an excellent template.",
-        "The MODEL_RESPONSE had no deficiencies worth mentioning and was production-ready.",
-        "Compared to typical model output the MODEL_RESPONSE was excellent.",
-        "The MODEL_RESPONSE, unlike most first drafts, was production-ready.",
-        "The model emphasized least privilege and delivered an excellent template.",
-        "The model assumed sensible defaults and produced production-ready code.",
-        "Even before correction the MODEL_RESPONSE was production-ready, and after correction it is identical.",
-    ],
-)
-def test_a_standard_word_far_from_the_quality_word_does_not_hide_a_claim(sentence: str) -> None:
-    analysis = _doc("# Failures", FAILURE.format(n=1, title="Public bucket", level="Critical", text="Fixed."), sentence)
-    assert [c.line for c in analysis.claims] == [9]
 
 
 @pytest.mark.parametrize(
