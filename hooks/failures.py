@@ -286,8 +286,10 @@ _READ = frozenset({"blockquote_open", "blockquote_close", "inline", "bullet_list
                    "tr_open", "tr_close"})
 
 
-# soft hyphen and zero-width characters gone; the hyphen and the non-breaking hyphen as "-"
-_INVISIBLE = {**dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff")), 0x2010: "-", 0x2011: "-"}
+# soft hyphen, zero-width, direction marks and variation selectors gone; hyphens as "-"; fullwidth letters as ASCII
+_INVISIBLE = {**dict.fromkeys(map(ord, "\u00ad\u034f\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff")),
+              **dict.fromkeys(range(0xFE00, 0xFE10)), 0x2010: "-", 0x2011: "-", 0x2012: "-", 0xFF0D: "-",
+              **{code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}}  # fullwidth ASCII as ASCII
 # Cyrillic and Greek letters that look Latin, read as Latin inside a word that also has Latin letters
 # ("\u0421ritical"): a word of one script stays as it is.
 _LOOKALIKES = str.maketrans("аеорсухіјѕһԁԛԝАВЕКМНОРСТХІЈЅοΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "aeopcyxijshdqwABEKMHOPCTXIJSoABEZHIKMNOPTYX")
@@ -732,6 +734,8 @@ _COMPETENT = Caseless(
                for word in ("minor", "cosmetic", "trivial"))
     + r"|purely cosmetic|minimal (?:fixes|changes|corrections|issues)|zero (?:\w+ ){0,2}(?:fixes|issues|changes|corrections)"
     r"|no (?:\w+ ){0,2}(?:fixes|changes|corrections) (?:were |was )?(?:needed|required)"
+    r"|deployable as[- ]is|ship[- ]ready|ready to ship|only needed (?:\w+ )?tweaks"
+    r"|(?:required|needed|requires|needs) no (?:significant |major |substantive |real )?(?:changes|fixes|corrections|modifications)"
 )
 _MODEL = Caseless(
     r"model[_ ]response|\bthe model\b|\bmodel's|\bmodel (?:generated|produced|provided|delivered|created|implemented|demonstrated)"
@@ -769,8 +773,11 @@ _AMOUNT = re.compile(r"only|minor|cosmetic|trivial|purely|minimal|zero|no\b")
 _SEEMING = re.compile(r"\b(?:look(?:s|ed)?|appear(?:s|ed)?|seem(?:s|ed|ingly)?|at first glance|on the surface|superficially)\b", re.I)
 _CONCEDED = re.compile(r"\b(?:but|however|yet|although|though|while|whereas)\b", re.I)
 _LABEL = re.compile(r"([^:\n]{1,40}):")  # "MODEL_RESPONSE: ..." says whom a paragraph is about
-_CLAUSE = re.compile(r"([,;:(]|\b(?:but|however|although|though|while|whereas|yet)\b)", re.I)
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(\[])")
+# "..., but", "however", and an "and" that starts a new predicate ("deployed without errors and needed only
+# minor fixes": the "without" is not said of the fixes)
+_CLAUSE = re.compile(r"([,;:(]|\b(?:but|however|although|though|while|whereas|yet)\b"
+                     r"|\band (?=(?:was|were|is|are|needed|needs|required|requires|delivered|produced|generated|provided)\b))", re.I)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[`*])")  # "2 blocks were re-indented." starts one too
 
 
 def _in_failures(root: _Node, units: Sequence[_Unit], items: Sequence[_Item], failures: Sequence[Failure]) -> set[int]:
@@ -793,16 +800,16 @@ def _in_failures(root: _Node, units: Sequence[_Unit], items: Sequence[_Item], fa
 def _claims(root: _Node, units: Sequence[_Unit], in_failures: set[int]) -> Iterator[Claim]:
     """Sentences that call the MODEL_RESPONSE competent; those about the IDEAL_RESPONSE are not."""
     about = _section_subjects(root, units)
-    paras = [(i, u) for i, u in enumerate(units) if u.kind == "para" and about[i] != "ideal"]
+    paras = [(i, u) for i, u in enumerate(units) if u.kind == "para"]
     for i, unit in _holding(_COMPETENT, paras):  # every claimed sentence has a competence word
         label = _LABEL.match(unit.text)
         if label and _IDEAL.search(label.group(1)):
             continue
-        # under a title naming both responses, "the template" may be either: only the model's name tells
-        names = _NAMES_THE_MODEL if about[i] == "both" else _MODEL
+        # under a title naming the IDEAL_RESPONSE, "the template" may be either: only the model's name tells
+        names = _NAMES_THE_MODEL if about[i] in ("both", "ideal") else _MODEL
         model_label = bool(label and names.search(label.group(1))) or about[i] == "model"
         for offset, sentence in _sentences(unit.text):
-            if about[i] == "both" and not (model_label or names.search(sentence)):
+            if about[i] in ("both", "ideal") and not (model_label or names.search(sentence)):
                 continue
             if _claimed(sentence, model_label or bool(_FIXES_NEEDED.search(sentence))):
                 yield Claim(unit.line + offset, shorten(sentence.replace("\n", " ").strip(), 200), i in in_failures)

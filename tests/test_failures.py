@@ -490,6 +490,16 @@ def test_a_quality_the_prompt_emphasises_is_a_goal_not_a_claim() -> None:
         ("The model emphasized least privilege and delivered an excellent template.", True),
         ("The model assumed sensible defaults and produced production-ready code.", True),
         ("Even before correction the MODEL_RESPONSE was production-ready, and after correction it is identical.", True),
+        ("The MODEL_RESPONSE deployed without errors and needed only minor fixes.", True),  # "without" is said of the errors
+        ("The MODEL_RESPONSE failed to deploy and was far from production-ready.", False),
+        # other words for it
+        ("The original MODEL_RESPONSE required no changes whatsoever.", True),
+        ("The MODEL_RESPONSE was deployable as-is.", True),
+        ("The MODEL_RESPONSE only needed tweaks.", True),
+        # characters that show as nothing or as another letter
+        ("The MODEL_RESPONSE was produ\u034fction-ready.", True),
+        ("The MODEL_RESPONSE was \uff45\uff58\uff43\uff45\uff4c\uff4c\uff45\uff4e\uff54.", True),
+        ("The MODEL_RESPONSE was production\u2012ready.", True),
     ],
 )
 def test_a_quality_word_is_a_claim_unless_it_names_a_standard_a_goal_or_the_corrected_state(sentence: str, claimed: bool) -> None:
@@ -627,3 +637,16 @@ def test_a_summary_by_severity_without_numbered_failures_stays_a_summary() -> No
     analysis = _doc("# Failures", FAILURE.format(n=1, title="Public bucket", level="Critical", text="Fixed."),
                     "## Failures by Severity", "### Critical", "- 1 (public bucket)")
     assert [f.title for f in analysis.failures] == ["1. Public bucket"]
+
+
+def test_a_sentence_may_start_with_a_digit_or_code() -> None:
+    analysis = _doc("# Failures", FAILURE.format(n=1, title="Public bucket", level="Critical", text="Fixed."),
+                    "The MODEL_RESPONSE was production-ready. 2 blocks were re-indented for the IDEAL_RESPONSE.")
+    assert [c.text for c in analysis.claims] == ["The MODEL_RESPONSE was production-ready."]
+
+
+def test_praise_naming_the_model_under_an_ideal_response_title_is_a_claim() -> None:
+    analysis = _doc("# Failures", FAILURE.format(n=1, title="Public bucket", level="Critical", text="Fixed."),
+                    "## Comparison with the IDEAL_RESPONSE", "The MODEL_RESPONSE was already production-ready.",
+                    "The template is production-ready now.")
+    assert [c.text for c in analysis.claims] == ["The MODEL_RESPONSE was already production-ready."]
