@@ -585,9 +585,9 @@ def _heading_level(text: str) -> str | None:
 
 _QUALIFIED = rf"{_LEVEL_WORD}(?:[\s-]+(?:severity|priority|impact))?"  # "High", "High severity", "high-priority"
 _EFFORT = r"(?:hours?|hrs?|minutes?|mins?|days?|weeks?|points?|pts|lines?)\b"
-_COUNT_BEFORE = re.compile(rf"(?<![\w./-])(\d+)\s*(?:x\s*)?{_QUALIFIED}(?![\w-]|\s*/\s*[a-z])", re.I)  # not "20 Medium/Low"
+_COUNT_BEFORE = re.compile(rf"(?<![\w./-])(\d+)\s*(?:[x×]\s*)?{_QUALIFIED}(?![\w-]|\s*/\s*[a-z])", re.I)  # not "20 Medium/Low"
 # not an effort or a range ("Critical fixes: 3 hours", "Critical: 8-10")
-_COUNT_AFTER = re.compile(rf"{_QUALIFIED}(?:\s+(?:{_FAILURE_NOUN}))?\s*(?:[:=]\s*|\(\s*)(\d+)(?![\d./]|\s*(?:%|[-–]\s*\d|{_EFFORT}))", re.I)
+_COUNT_AFTER = re.compile(rf"{_QUALIFIED}(?:\s+(?:{_FAILURE_NOUN}))?\s*(?:[:=×]\s*|[(\[]\s*|[–—]\s*)(\d+)(?![\d./]|\s*(?:%|[-–]\s*\d|{_EFFORT}))", re.I)
 _COUNTING = re.compile(rf"\b(?:total|count|breakdown|{_FAILURE_NOUN}|identified|found|by severity)\b", re.I)
 
 

@@ -650,3 +650,9 @@ def test_praise_naming_the_model_under_an_ideal_response_title_is_a_claim() -> N
                     "## Comparison with the IDEAL_RESPONSE", "The MODEL_RESPONSE was already production-ready.",
                     "The template is production-ready now.")
     assert [c.text for c in analysis.claims] == ["The MODEL_RESPONSE was already production-ready."]
+
+
+@pytest.mark.parametrize("line", ["- Critical × 2, Medium × 1", "- 2× Critical, 1× Medium", "- Critical [2], Medium [1]", "- Critical – 2, Medium – 1"])
+def test_counts_in_other_notations_are_declared(line: str) -> None:
+    analysis = _doc("# Failures", FAILURE.format(n=1, title="Public bucket", level="Critical", text="Fixed."), "## Summary", line)
+    assert [d.counts for d in analysis.declared] == [{"Critical": 2, "Medium": 1}]
