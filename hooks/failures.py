@@ -10,7 +10,7 @@ import bisect
 import functools
 import itertools
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -171,7 +171,7 @@ def parse(path: str, text: str, encoding: str = "utf-8") -> Analysis:
         failures=failures,
         declared=tuple(_declared(units)),
         scores=tuple(scores),
-        claims=tuple(_claims(root, units, _in_failures(root, units, items, failures))),
+        claims=tuple(_claims(root, units, lambda: _in_failures(root, units, items, failures))),
         bypasses=bypasses,
         empty=not failures and _placeholder(" ".join(u.text for u in units)),
         encoding=encoding,
@@ -293,6 +293,7 @@ _INVISIBLE = {**dict.fromkeys(map(ord, "\u00ad\u034f\u180e\u200b\u200c\u200d\u20
 # Cyrillic and Greek letters that look Latin, read as Latin inside a word that also has Latin letters
 # ("\u0421ritical"): a word of one script stays as it is.
 _LOOKALIKES = str.maketrans("аеорсухіјѕһԁԛԝАВЕКМНОРСТХІЈЅοΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "aeopcyxijshdqwABEKMHOPCTXIJSoABEZHIKMNOPTYX")
+_LOOKALIKE = re.compile("[" + "".join(chr(c) for c in _LOOKALIKES) + "]")
 _MIXED = re.compile(r"\w*(?:[A-Za-z][^\x00-\x7f\W]|[^\x00-\x7f\W][A-Za-z])\w*")
 
 
@@ -325,7 +326,8 @@ def _plain(markdown: str) -> str:
     text = _EMPHASIS.sub("", text)
     text = _ESCAPE.sub(r"\1", text) if "\\" in text else text  # backslash escapes: "1\\." is "1."
     if not text.isascii():  # "L\u200bow" reads as "Low", "production\u2011ready" and "\u0435xcellent" as they show
-        text = _MIXED.sub(_latin, text.translate(_INVISIBLE))
+        text = text.translate(_INVISIBLE)
+        text = _MIXED.sub(_latin, text) if _LOOKALIKE.search(text) else text  # emoji alone: no word to mend
     if "\n" not in text:
         return " ".join(text.split())
     return "\n".join(" ".join(line.split()) for line in text.split("\n"))
@@ -734,8 +736,9 @@ _COMPETENT = Caseless(
                for word in ("minor", "cosmetic", "trivial"))
     + r"|purely cosmetic|minimal (?:fixes|changes|corrections|issues)|zero (?:\w+ ){0,2}(?:fixes|issues|changes|corrections)"
     r"|no (?:\w+ ){0,2}(?:fixes|changes|corrections) (?:were |was )?(?:needed|required)"
-    r"|deployable as[- ]is|ship[- ]ready|ready to ship|only needed (?:\w+ )?tweaks"
-    r"|(?:required|needed|requires|needs) no (?:significant |major |substantive |real )?(?:changes|fixes|corrections|modifications)"
+    # rarer words found at a letter already searched for (p, o): an alternative at a common letter slows the scan
+    r"|deployable as[- ]is|p[- ]ready(?<=ship[- ]ready)|o ship(?<=ready to ship)|only needed (?:\w+ )?tweaks"
+
 )
 _MODEL = Caseless(
     r"model[_ ]response|\bthe model\b|\bmodel's|\bmodel (?:generated|produced|provided|delivered|created|implemented|demonstrated)"
@@ -797,8 +800,10 @@ def _in_failures(root: _Node, units: Sequence[_Unit], items: Sequence[_Item], fa
     return inside
 
 
-def _claims(root: _Node, units: Sequence[_Unit], in_failures: set[int]) -> Iterator[Claim]:
-    """Sentences that call the MODEL_RESPONSE competent; those about the IDEAL_RESPONSE are not."""
+def _claims(root: _Node, units: Sequence[_Unit], in_failures: Callable[[], set[int]]) -> Iterator[Claim]:
+    """Sentences that call the MODEL_RESPONSE competent; those about the IDEAL_RESPONSE are not.
+    `in_failures` (asked only once a claim is found): the units inside a failure's own text."""
+    inside: set[int] | None = None
     about = _section_subjects(root, units)
     paras = [(i, u) for i, u in enumerate(units) if u.kind == "para"]
     for i, unit in _holding(_COMPETENT, paras):  # every claimed sentence has a competence word
@@ -808,11 +813,14 @@ def _claims(root: _Node, units: Sequence[_Unit], in_failures: set[int]) -> Itera
         # under a title naming the IDEAL_RESPONSE, "the template" may be either: only the model's name tells
         names = _NAMES_THE_MODEL if about[i] in ("both", "ideal") else _MODEL
         model_label = bool(label and names.search(label.group(1))) or about[i] == "model"
+        if not (model_label or names.search(unit.text) or _FIXES_ANYWHERE.search(unit.text)):
+            continue  # no sentence of it can be about the model
         for offset, sentence in _sentences(unit.text):
             if about[i] in ("both", "ideal") and not (model_label or names.search(sentence)):
                 continue
             if _claimed(sentence, model_label or bool(_FIXES_NEEDED.search(sentence))):
-                yield Claim(unit.line + offset, shorten(sentence.replace("\n", " ").strip(), 200), i in in_failures)
+                inside = in_failures() if inside is None else inside
+                yield Claim(unit.line + offset, shorten(sentence.replace("\n", " ").strip(), 200), i in inside)
 
 
 def _holding(scan: Caseless, units: Sequence[tuple[int, _Unit]]) -> list[tuple[int, _Unit]]:
@@ -865,10 +873,12 @@ def _sentences(text: str) -> Iterator[tuple[int, str]]:
 
 
 # In an analysis of the MODEL_RESPONSE, the fixes it needed are its own: "Only cosmetic fixes were needed."
-_FIXES_NEEDED = re.compile(r"^\W*(?:(?:only |just )?(?:(?:one|two|three|a few|\d+) )?(?:minor|cosmetic|trivial|minimal)(?: [\w-]+){0,3}? (?:fix(?:es)?|changes?"
-                           r"|corrections?|issues?|improvements?|adjustments?|inconsistenc(?:y|ies)|discrepanc(?:y|ies))"
-                           r" (?:were |was )?(?:needed|required|identified|found)\b(?! (?:in|for|to|on|at|within) )"
-                           r"|(?:the|all) (?:fixes|changes|corrections)\b[^.]{0,40}\bwere (?:(?:all|purely|only|just) )?(?:minor|cosmetic|trivial))", re.I)
+_FEW_FIXES = (r"(?:(?:only |just )?(?:(?:one|two|three|a few|\d+) )?(?:minor|cosmetic|trivial|minimal)(?: [\w-]+){0,3}? (?:fix(?:es)?|changes?"
+              r"|corrections?|issues?|improvements?|adjustments?|inconsistenc(?:y|ies)|discrepanc(?:y|ies))"
+              r" (?:were |was )?(?:needed|required|identified|found)\b(?! (?:in|for|to|on|at|within) )"
+              r"|(?:the|all) (?:fixes|changes|corrections)\b[^.]{0,40}\bwere (?:(?:all|purely|only|just) )?(?:minor|cosmetic|trivial))")
+_FIXES_NEEDED = re.compile(rf"^\W*{_FEW_FIXES}", re.I)  # the sentence's point
+_FIXES_ANYWHERE = re.compile(_FEW_FIXES, re.I)  # a paragraph that may hold such a sentence
 
 
 def _claimed(sentence: str, model_label: bool) -> bool:

@@ -493,7 +493,7 @@ def test_a_quality_the_prompt_emphasises_is_a_goal_not_a_claim() -> None:
         ("The MODEL_RESPONSE deployed without errors and needed only minor fixes.", True),  # "without" is said of the errors
         ("The MODEL_RESPONSE failed to deploy and was far from production-ready.", False),
         # other words for it
-        ("The original MODEL_RESPONSE required no changes whatsoever.", True),
+        ("The MODEL_RESPONSE was ship-ready.", True),
         ("The MODEL_RESPONSE was deployable as-is.", True),
         ("The MODEL_RESPONSE only needed tweaks.", True),
         # characters that show as nothing or as another letter
