@@ -881,10 +881,19 @@ _FIXES_NEEDED = re.compile(rf"^\W*{_FEW_FIXES}", re.I)  # the sentence's point
 _FIXES_ANYWHERE = re.compile(_FEW_FIXES, re.I)  # a paragraph that may hold such a sentence
 
 
+# The model named right before the quality word ("The MODEL_RESPONSE was production-ready (see the
+# IDEAL_RESPONSE)"): the sentence is about it, whatever else it names.
+_SAID_OF_THE_MODEL = re.compile(r"(?:model[_ ]response|\bthe model)\W+"
+                                r"(?:(?!ideal|corrected|fixed|final|(?:now|and|or|to|vs|versus|than|into|with|from|after)\b)[\w'-]+\W+){0,3}$", re.I)
+
+
 def _claimed(sentence: str, model_label: bool) -> bool:
-    if not (model_label or _MODEL.search(sentence)) or _IDEAL.search(sentence):
+    if not (model_label or _MODEL.search(sentence)):
         return False
+    ideal = _IDEAL.search(sentence)
     for m in _COMPETENT.finditer(sentence):
+        if ideal and not _SAID_OF_THE_MODEL.search(sentence, 0, m.start()):
+            continue
         clause = _clause(sentence[: m.start()])
         if _NEGATION.search(clause) or (not _AMOUNT.match(m.group()) and _GOAL.search(clause)):
             continue

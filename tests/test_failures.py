@@ -496,6 +496,11 @@ def test_a_quality_the_prompt_emphasises_is_a_goal_not_a_claim() -> None:
         ("The MODEL_RESPONSE was ship-ready.", True),
         ("The MODEL_RESPONSE was deployable as-is.", True),
         ("The MODEL_RESPONSE only needed tweaks.", True),
+        # the model named right before the quality word: about it, whatever else the sentence names
+        ("The MODEL_RESPONSE was production-ready (see the IDEAL_RESPONSE) and needed only minor fixes.", True),
+        ("IDEAL_RESPONSE.md is identical to MODEL_RESPONSE.md, confirming the model performed excellently.", True),
+        ("This document lists the fixes between the initial MODEL_RESPONSE and the production-ready IDEAL_RESPONSE.", False),
+        ("Unlike the MODEL_RESPONSE, the IDEAL_RESPONSE is production-ready.", False),
         # characters that show as nothing or as another letter
         ("The MODEL_RESPONSE was produ\u034fction-ready.", True),
         ("The MODEL_RESPONSE was \uff45\uff58\uff43\uff45\uff4c\uff4c\uff45\uff4e\uff54.", True),
