@@ -135,6 +135,11 @@ def changed_roots(changed: Iterable[str], index_blobs: Mapping[str, str]) -> lis
 _TRAILER_VALUE = r"([0-9a-f]{32}) \(policy ([0-9a-f]+)\)"  # a Checked trailer: the digest, the policy version
 
 
+def _checked(task_blobs: Mapping[str, str], policy: str) -> str:
+    """A Checked trailer's value, as _TRAILER_VALUE reads it."""
+    return f"{content_digest(task_blobs, policy)} (policy {policy})"
+
+
 def content_digest(task_blobs: Mapping[str, str], policy: str) -> str:
     """Every task file (path and blob id) a commit holds, under a policy version: what the trailer binds."""
     files = "".join(f"{path}\0{task_blobs[path]}\0" for path in sorted(p for p in task_blobs if task_root(p) is not None))
@@ -179,8 +184,7 @@ def attest(
     checked = set(record.checked)
     unchecked = [r for r in roots if state_key(r, [index_blobs.get(join(r, n)) for n in TASK_FILES]) not in checked]
     if not unchecked:
-        value = f"{content_digest(index_blobs, record.policy)} (policy {record.policy})"
-        return Outcome(with_trailer(message, CHECKED, value, drop=(SKIPPED,), comment=comment), [])
+        return Outcome(with_trailer(message, CHECKED, _checked(index_blobs, record.policy), drop=(SKIPPED,), comment=comment), [])
     if on_skip == "record":
         return Outcome(with_trailer(message, SKIPPED, format_tasks(unchecked), drop=(CHECKED,), comment=comment), [])
     first = {r: next((p for p in changed if task_root(p) == r and p in index_blobs), join(r, TASK_FILES[0]))
@@ -202,7 +206,7 @@ def _folded_deletion(message: str, comment: str, index_blobs: Mapping[str, str],
     match = re.fullmatch(_TRAILER_VALUE, kept[1]) if kept and kept[0] == CHECKED else None
     if match is None or content_digest(head_blobs(), match.group(2)) != match.group(1):
         return None
-    return with_trailer(message, CHECKED, f"{content_digest(index_blobs, match.group(2))} (policy {match.group(2)})", comment=comment)
+    return with_trailer(message, CHECKED, _checked(index_blobs, match.group(2)), comment=comment)
 
 
 def _attestation(message: str, comment: str) -> tuple[str, str] | None:

@@ -147,7 +147,9 @@ def _pushed_ref() -> str | None:
     env = os.environ
     if env.get("PRE_COMMIT_TO_REF"):
         return env["PRE_COMMIT_TO_REF"]
-    return env.get("PRE_COMMIT_LOCAL_BRANCH") or None if env.get("PRE_COMMIT_REMOTE_NAME") else None
+    if env.get("PRE_COMMIT_REMOTE_NAME"):  # a push that holds a root commit names only its branch
+        return env.get("PRE_COMMIT_LOCAL_BRANCH") or None
+    return None
 
 
 def _hook_files(filenames: Sequence[str]) -> list[tuple[str, bytes]]:
