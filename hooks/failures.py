@@ -144,11 +144,12 @@ def read(path: str, data: bytes) -> Analysis:
     return parse(path, *decode(data))
 
 
-def parse(path: str, text: str, encoding: str = "utf-8") -> Analysis:
-    """Read the analysis a reviewer reads: the first document, up to a leaked heredoc's end."""
+def parse(path: str, text: str, encoding: str = "utf-8", found: Sequence[Bypass] | None = None) -> Analysis:
+    """Read the analysis a reviewer reads: the first document, up to a leaked heredoc's end.
+    `found`: the bypass text already found in `text` (tasks.bypasses reads it once per blob)."""
     from hooks import bypass
 
-    bypasses = tuple(bypass.find(text))
+    bypasses = tuple(bypass.find(text) if found is None else found)
     tail_at = next((b.line for b in bypasses if b.kind == "heredoc-tail"), 0)
     # What follows `EOF && ...` is shell, then other tasks' documents. (markdown-it ends lines at
     # CR, CRLF and LF, as bypass.lines does.)

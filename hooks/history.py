@@ -209,7 +209,7 @@ def judge(repo: git.Repo, work: Work, policy: Policy, schema: Schema | None = No
     return Verdicts(
         {key: _blocking(TaskFiles(root, *(None if b is None else data[b] for b in blobs)), policy, schema)
          for key, (root, blobs) in work.states.items()},
-        {(old, new): _added_bypass(blob_text(data[old]) if old else "", blob_text(data[new])) for old, new in work.diffs},
+        {(old, new): _added_bypass(data[old] if old else None, data[new]) for old, new in work.diffs},
         {blob: _score(data[blob]) for blob in work.scores},
     )
 
@@ -358,7 +358,8 @@ def audit(repo: git.Repo, scope: Scope, policy: Policy, baseline: Baseline | Non
     shallow = gitrepo.shallow_commits(repo) & set(shas)
     named, attested = _attested_era(repo, scope, attested_since) if attested_since else ("", frozenset())
     cache = Cache(repo, policy, named, schema)
-    done = cache.commits()
+    rows = cache.commits()
+    done = _decoded(rows, shas)
     fresh: dict[str, list[Hit]] = {}
     todo = [sha for sha in shas if sha not in done]
     if todo:
@@ -378,8 +379,8 @@ def audit(repo: git.Repo, scope: Scope, policy: Policy, baseline: Baseline | Non
         for commit in commits:
             fresh[commit.sha] = [hit for check in COMMIT_CHECKS for hit in check(commit, ctx)]
         # a shallow boundary's diff changes once its parents are fetched: never cached
-        done.update((sha, hits) for sha, hits in fresh.items() if sha not in shallow)
-        cache.save(done, ctx.verdicts.states)
+        rows.update((sha, [h.to_json() for h in hits]) for sha, hits in fresh.items() if sha not in shallow)
+        cache.save(rows, ctx.verdicts.states)
     hits = [hit for sha in shas for hit in (done[sha] if sha in done else fresh.get(sha, []))]
     hits += [_unseen(sha) for sha in sorted(shallow)]
     hits = [_replaceable(h) if h.commit == scope.replaceable else h for h in hits]
@@ -390,6 +391,20 @@ def audit(repo: git.Repo, scope: Scope, policy: Policy, baseline: Baseline | Non
         result.hits = [h for h in hits if h.key not in acknowledged and not (h.commit in shallow and h.key[1:] in anywhere)]
         result.baselined = len(hits) - len(result.hits)
     return result
+
+
+def _decoded(rows: dict[str, Any], shas: Iterable[str]) -> dict[str, list[Hit]]:
+    """The cached hits of these commits: only they are decoded (a hook's scope is a few commits of a
+    cache that may hold the whole history). An entry of the wrong shape is dropped, and its commit
+    audited again."""
+    done = {}
+    for sha in shas:
+        if sha in rows:
+            try:
+                done[sha] = [Hit.from_json(row) for row in rows[sha]]
+            except (TypeError, ValueError):
+                del rows[sha]
+    return done
 
 
 def _replaceable(hit: Hit) -> Hit:
@@ -455,6 +470,8 @@ def _state_hits(commit: Commit, ctx: Context) -> list[Hit]:
 
 def _message_hits(commit: Commit, ctx: Context) -> list[Hit]:
     """Bypass text in the message: evidence when the commit changes a task, a warning otherwise."""
+    from hooks import bypass
+
     roots = _touched_roots(commit)
     severity = Severity.ERROR if roots else Severity.WARNING
     why = "" if roots else " (the commit changes no task)"
@@ -462,16 +479,14 @@ def _message_hits(commit: Commit, ctx: Context) -> list[Hit]:
         Hit(commit.sha, ",".join(roots), MESSAGE, evidence,
             Finding(MESSAGE_PATH, line, 1, MESSAGE, f"{_who(commit)}: its message carries {kinds} text{why}: {text!r}",
                     severity))
-        for line, kinds, text, evidence in _bypass_lines(commit.message)
+        for line, kinds, text, evidence in _by_line(bypass.find(commit.message))
     ]
 
 
-def _bypass_lines(text: str) -> Iterator[tuple[int, str, str, str]]:
+def _by_line(bypasses: Iterable[Bypass]) -> Iterator[tuple[int, str, str, str]]:
     """Bypass evidence one line at a time: (line, kinds, excerpt, evidence), a line's kinds together."""
-    from hooks import bypass
-
     by_line: dict[int, list[Bypass]] = {}
-    for found in bypass.find(text):
+    for found in bypasses:
         by_line.setdefault(found.line, []).append(found)
     for number, found in sorted(by_line.items()):
         kinds = ", ".join(b.kind for b in found)
@@ -494,9 +509,27 @@ def _added_hits(commit: Commit, ctx: Context) -> list[Hit]:
     return hits
 
 
-def _added_bypass(old: str, new: str) -> Added:
-    numbers, lines = _added_lines(old, new)
-    return [(numbers[line - 1], *found) for line, *found in _bypass_lines("\n".join(lines))]
+def _added_bypass(old: bytes | None, new: bytes) -> Added:
+    """The bypass text the new blob holds on lines the old one lacks. It is the text the checks find in
+    the whole file (tasks.bypasses, read once per blob), so a command continued over several lines
+    counts where any of its lines is new."""
+    from hooks import bypass
+    from hooks.tasks import bypasses
+
+    found = bypasses(new)
+    if not found:  # most blobs: no line to compare
+        return []
+    lines = bypass.lines(blob_text(new))
+    added = _added_lines(bypass.lines(blob_text(old)) if old is not None else [], lines)
+    return list(_by_line(b for b in found if not added.isdisjoint(range(b.line, _continued_to(lines, b.line) + 1))))
+
+
+def _continued_to(lines: Sequence[str], start: int) -> int:
+    """The last line of a command that starts on line `start` and goes on past lines ending in a backslash."""
+    end = start
+    while end < len(lines) and lines[end - 1].endswith("\\"):
+        end += 1
+    return end
 
 
 def _raised_hits(commit: Commit, ctx: Context) -> list[Hit]:
@@ -560,20 +593,16 @@ def _score_changes(commit: Commit) -> Iterator[Change]:
             yield change
 
 
-def _added_lines(old: str, new: str) -> tuple[list[int], list[str]]:
-    """The lines of `new` that `old` does not have (as a multiset), with their 1-based numbers."""
-    if not old:  # a new file: every line
-        lines = new.splitlines()
-        return list(range(1, len(lines) + 1)), lines
-    have = collections.Counter(old.splitlines())
-    numbers, lines = [], []
-    for number, line in enumerate(new.splitlines(), 1):
+def _added_lines(old: Sequence[str], new: Sequence[str]) -> set[int]:
+    """The 1-based numbers of the lines of `new` that `old` does not have (as a multiset)."""
+    have = collections.Counter(old)
+    added = set()
+    for number, line in enumerate(new, 1):
         if have[line]:
             have[line] -= 1
         else:
-            numbers.append(number)
-            lines.append(line)
-    return numbers, lines
+            added.add(number)
+    return added
 
 
 def _score(data: bytes) -> Score:
@@ -669,12 +698,9 @@ class Cache:
         checks = f"{_CACHE_FORMAT}-{policy.version}-{_code_digest()}-{schema.digest if schema else ''}"
         self.keys = {self.COMMITS: f"{checks}-{attested}", self.STATES: checks}
 
-    def commits(self) -> dict[str, list[Hit]]:
-        rows = self._load(self.COMMITS)
-        try:
-            return {sha: [Hit.from_json(r) for r in hits] for sha, hits in rows.items()}
-        except (ValueError, TypeError):
-            return {}
+    def commits(self) -> dict[str, Any]:
+        """Each commit's hits as `Hit.to_json` rows, undecoded (`_decoded` reads those in scope)."""
+        return self._load(self.COMMITS)
 
     def states(self) -> dict[str, list[Finding]]:
         rows = self._load(self.STATES)
@@ -683,10 +709,11 @@ class Cache:
         except TypeError:
             return {}
 
-    def save(self, commits: Mapping[str, list[Hit]], states: Mapping[str, list[Finding]]) -> None:
-        """Best effort: a cache that cannot be written only means the next run does the work again."""
+    def save(self, commits: Mapping[str, Any], states: Mapping[str, list[Finding]]) -> None:
+        """Best effort: a cache that cannot be written only means the next run does the work again.
+        `commits`: each commit's hits as rows, as `commits` gave them."""
         try:
-            self._save(self.COMMITS, {sha: [h.to_json() for h in hits] for sha, hits in commits.items()})
+            self._save(self.COMMITS, commits)
             self._save(self.STATES, {k: [[f.path, f.line, f.col, f.code, f.message] for f in v]
                                      for k, v in states.items()})
         except OSError:

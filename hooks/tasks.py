@@ -151,17 +151,26 @@ def _read(data: bytes) -> Analysis:
     and a task is often copied whole to another folder."""
     from hooks import failures
 
-    return failures.read("", data)
+    return failures.parse("", *decode(data), found=bypasses(data))
+
+
+@functools.lru_cache(maxsize=4096)
+def bypasses(data: bytes) -> tuple[Bypass, ...]:
+    """The hook-bypass text in a task file, read once per blob: the checks and the history audit's
+    lines-added check (TQ403) both ask."""
+    from hooks import bypass
+
+    return tuple(bypass.find(text(data)))
 
 
 @functools.lru_cache(maxsize=4096)
 def _read_metadata(data: bytes, schema: Schema) -> tuple[Metadata | None, tuple[Finding, ...], tuple[Bypass, ...]]:
     """Read, validated and scanned once per distinct metadata.json (path left empty): history
     repeats one in every task state where only the analysis changed."""
-    from hooks import bypass, metadata
+    from hooks import metadata
 
     meta, problems = metadata.parse("", data)
-    return meta, tuple(problems if meta is None else metadata.validate(meta, schema)), tuple(bypass.find(text(data)))
+    return meta, tuple(problems if meta is None else metadata.validate(meta, schema)), bypasses(data)
 
 
 @functools.cache

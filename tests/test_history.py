@@ -108,6 +108,23 @@ def test_a_commit_made_past_the_hooks_is_found(leaked: Leaked, run: Run) -> None
     assert "audited 2 commit(s)" in out
 
 
+def test_bypass_text_is_blamed_on_the_commit_that_adds_any_line_of_it(repo: Repo, run: Run) -> None:
+    """A command continued over lines is one command: adding `--no-verify` under an old `git commit \\`
+    is the bypass, and lines added far apart are never read as one command."""
+    steps = FAILURES + "\nHow the fix was committed:\n\n    git commit \\\n      --amend\n"
+    put_task(repo, "task", failures=steps)
+    commit(repo, "add the task")
+    put_task(repo, "task", failures=steps.replace("--amend", "--amend \\\n      --no-verify"))
+    leak = commit(repo, "amend the steps")
+    put_task(repo, "task", failures="Run: git commit \\\n" + steps.replace("    git commit \\\n      --amend\n", "-n is dry-run\n"))
+    far_apart = commit(repo, "two lines, far apart")
+    code, out, _ = run(repo, "audit", "--all")
+    added = findings(out, "TQ403")
+    line = steps.splitlines().index("    git commit \\") + 1  # where the command starts
+    assert len(added) == 1 and added[0].startswith(f"task/lib/MODEL_FAILURES.md:{line}:1: TQ403 commit {leak[:10]}")
+    assert far_apart[:10] not in " ".join(added)
+
+
 def test_a_clean_history_passes(repo: Repo, run: Run) -> None:
     put_task(repo, "task")
     commit(repo, "add the task")
