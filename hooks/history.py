@@ -92,7 +92,11 @@ class Hit:
         return cls(commit, task, code, evidence, Finding(path, line, col, code, message, Severity(severity)))
 
 
-_FINDING = (str, int, int, str, str)  # path, line, column, code, message: a finding as the cache holds it
+_FINDING = (str, int, int, str, str)  # path, line, column, code, message: a blocking finding as the cache holds it
+
+
+def _finding_row(f: Finding) -> list[Any]:
+    return [f.path, f.line, f.col, f.code, f.message]
 
 
 def _typed(row: Any, types: tuple[type, ...]) -> list[Any]:
@@ -297,6 +301,7 @@ class Context:
     shallow: frozenset[str] = frozenset()
     attested: frozenset[str] = frozenset()  # commits from the attestation start on (attest.py)
     attestations: dict[str, Finding] = field(default_factory=dict)  # what their trailers fail to prove
+    cached: dict[str, Any] = field(default_factory=dict)  # task verdicts from the cache, as rows not yet decoded
 
     def locate(self, commits: Sequence[Commit]) -> Work:
         """Find, in one batched lookup, the task files each commit left as they were; return what is
@@ -315,7 +320,7 @@ class Context:
                 blobs = tuple(changed[p] if p in changed else siblings.get((commit.sha, p)) for p in paths)
                 self.located[(commit.sha, root)] = blobs
                 key = _state_key(root, blobs)
-                if (blobs[0] or blobs[1]) and key not in self.verdicts.states and key not in self.asked:
+                if (blobs[0] or blobs[1]) and not self._known(key):
                     work.states[key] = (root, blobs)
             if commit.sha not in self.shallow:
                 work.diffs += [(c.old_blob, c.new_blob) for c in _task_changes(commit) if c.new_blob]
@@ -324,6 +329,20 @@ class Context:
         work.scores = [b for b in dict.fromkeys(work.scores) if b not in self.asked]
         self.asked.update(work.states, work.diffs, work.scores)
         return work
+
+    def _known(self, key: str) -> bool:
+        """Judged or asked in this run, or in the cache: decoded only now (a hook's scope is a few of
+        the states a whole history's cache holds), and judged again if its entry has the wrong shape."""
+        if key in self.verdicts.states or key in self.asked:
+            return True
+        rows = self.cached.pop(key, None)
+        if rows is None:
+            return False
+        try:
+            self.verdicts.states[key] = [Finding(*_typed(row, _FINDING)) for row in rows]
+        except TypeError:
+            return False
+        return True
 
     def task_blobs(self, commit: Commit, root: str) -> tuple[str | None, ...]:
         """Blob ids of the task's files as `commit` left them."""
@@ -363,7 +382,7 @@ def audit(repo: git.Repo, scope: Scope, policy: Policy, baseline: Baseline | Non
     fresh: dict[str, list[Hit]] = {}
     todo = [sha for sha in shas if sha not in done]
     if todo:
-        ctx = Context(repo, policy, Verdicts(states=cache.states()), shallow=frozenset(shallow), attested=attested)
+        ctx = Context(repo, policy, Verdicts(), shallow=frozenset(shallow), attested=attested, cached=cache.states())
         if workers is None:
             workers = _cores() if len(todo) >= _PARALLEL_FROM else 1
         judges = Judges(repo, policy, workers, schema)  # before `git log` starts: no pipe of it goes to the workers
@@ -380,7 +399,7 @@ def audit(repo: git.Repo, scope: Scope, policy: Policy, baseline: Baseline | Non
             fresh[commit.sha] = [hit for check in COMMIT_CHECKS for hit in check(commit, ctx)]
         # a shallow boundary's diff changes once its parents are fetched: never cached
         rows.update((sha, [h.to_json() for h in hits]) for sha, hits in fresh.items() if sha not in shallow)
-        cache.save(rows, ctx.verdicts.states)
+        cache.save(rows, {**ctx.cached, **{key: [_finding_row(f) for f in found] for key, found in ctx.verdicts.states.items()}})
     hits = [hit for sha in shas for hit in (done[sha] if sha in done else fresh.get(sha, []))]
     hits += [_unseen(sha) for sha in sorted(shallow)]
     hits = [_replaceable(h) if h.commit == scope.replaceable else h for h in hits]
@@ -702,20 +721,16 @@ class Cache:
         """Each commit's hits as `Hit.to_json` rows, undecoded (`_decoded` reads those in scope)."""
         return self._load(self.COMMITS)
 
-    def states(self) -> dict[str, list[Finding]]:
-        rows = self._load(self.STATES)
-        try:
-            return {k: [Finding(*_typed(f, _FINDING)) for f in v] for k, v in rows.items()}
-        except TypeError:
-            return {}
+    def states(self) -> dict[str, Any]:
+        """Each task state's blocking findings as `_finding_row` rows, undecoded (Context._known reads them)."""
+        return self._load(self.STATES)
 
-    def save(self, commits: Mapping[str, Any], states: Mapping[str, list[Finding]]) -> None:
+    def save(self, commits: Mapping[str, Any], states: Mapping[str, Any]) -> None:
         """Best effort: a cache that cannot be written only means the next run does the work again.
-        `commits`: each commit's hits as rows, as `commits` gave them."""
+        Both as rows, as `commits` and `states` give them."""
         try:
             self._save(self.COMMITS, commits)
-            self._save(self.STATES, {k: [[f.path, f.line, f.col, f.code, f.message] for f in v]
-                                     for k, v in states.items()})
+            self._save(self.STATES, states)
         except OSError:
             pass
 
