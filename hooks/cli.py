@@ -111,6 +111,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader stopped early (`audit --all | head`): stop quietly, as SIGPIPE would
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
         return 141
+    except Exception as exc:  # git failed (a broken object, a refused repository): say git's words, no traceback
+        if type(exc).__module__.split(".")[0] not in ("git", "gitdb"):
+            raise
+        detail = getattr(exc, "stderr", "") or str(exc)
+        print(f"training-quality: error: git failed: {' '.join(str(detail).split())[:500]}", file=sys.stderr)
+        return report.USAGE
 
 
 def _schema_option(parser: argparse.ArgumentParser) -> None:

@@ -18,6 +18,7 @@ import collections
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -442,6 +443,8 @@ def _attested_era(repo: git.Repo, scope: Scope, start: str) -> tuple[str, frozen
     try:
         sha = gitrepo.resolve_commit(repo, start)
     except ConfigError:  # not a commit: a date in git's formats
+        if re.fullmatch(r"[0-9a-fA-F]{7,64}", start):  # an id this clone lacks, which git would read as some date
+            raise
         date = gitrepo.check_date(repo, start, "--attested-since")
         return date, frozenset(gitrepo.list_commits(repo, scope.tips, scope.exclude, all_refs=scope.all_refs,
                                                     not_on_remote=scope.not_on_remote, since=date))

@@ -26,9 +26,12 @@ def open_repo(path: str = ".") -> git.Repo:
     import git
 
     try:
-        return git.Repo(path, search_parent_directories=True)
+        repo = git.Repo(path, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         raise ConfigError("not inside a git repository", os.path.abspath(path)) from None
+    # the objects as they are, as a push sends them: a replace ref must not change what is judged (or cached)
+    repo.git.update_environment(GIT_NO_REPLACE_OBJECTS="1")
+    return repo
 
 
 def git_dir(repo: git.Repo, shared: bool = False) -> Path:
@@ -123,7 +126,7 @@ def _contents(repo: git.Repo, blobs: dict[str, str]) -> dict[str, bytes]:
 # --encoding: messages and names in UTF-8 whatever the commit's encoding (i18n.commitEncoding) or the
 # repository's i18n.logOutputEncoding, as `_text` reads them
 _LOG_FLAGS = ("--no-color", "--no-ext-diff", "--no-textconv", "--no-abbrev", "--no-mailmap", "--encoding=UTF-8",
-              "--root", "--raw", "-z")
+              "--no-show-signature", "--root", "--raw", "-z")  # log.showSignature would print into the records
 _FULL_ID = re.compile("[0-9a-f]{40}|[0-9a-f]{64}")  # a commit id as git prints it: sha1, sha256
 
 
@@ -193,7 +196,12 @@ def head_commit(repo: git.Repo) -> str | None:
     try:
         return repo.git.rev_parse("--verify", "--quiet", "HEAD^{commit}")
     except git.GitCommandError:
+        pass
+    try:  # an unborn branch has no ref yet; a ref that names no readable commit is a broken repository
+        repo.git.rev_parse("--verify", "--quiet", repo.git.symbolic_ref("--quiet", "HEAD"))
+    except git.GitCommandError:
         return None
+    raise ConfigError("HEAD names no readable commit (a missing or broken object): `git fsck` says what is wrong")
 
 
 def list_commits(

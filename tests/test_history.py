@@ -611,3 +611,30 @@ def test_a_cache_entry_of_the_wrong_shape_is_a_broken_cache(leaked: Leaked, run:
     if name == "audit-states.json":
         (cache / "audit-commits.json").unlink()  # else no task verdict is read
     assert run(repo, "audit", "--all") == first
+
+
+def test_a_broken_head_is_an_error_not_a_clean_pass(leaked: Leaked, run: Run) -> None:
+    repo, clean, bad = leaked
+    (repo.path / ".git" / "objects" / bad[:2] / bad[2:]).unlink()
+    code, out, err = run(repo, "audit")
+    assert (code, out) == (2, "") and "HEAD names no readable commit" in err
+    (repo.path / ".git" / "HEAD").write_text(clean + "\n")  # detached at a good commit; main still names the missing one
+    code, out, err = run(repo, "audit", "--all")  # git's own words, no traceback
+    assert (code, out) == (2, "") and "error: git failed:" in err and "bad object refs/heads/main" in err
+
+
+def test_an_unknown_commit_id_is_no_attestation_date(leaked: Leaked, run: Run) -> None:
+    """git would read the digits of a mistyped or unfetched id as some date, and switch TQ502 off or on."""
+    repo, _, _ = leaked
+    code, out, err = run(repo, "audit", "--attested-since", "43d2e7d40831d45393ae27d4e5364d1dcba08cba")
+    assert (code, out) == (2, "") and "not a commit: '43d2e7d40831d45393ae27d4e5364d1dcba08cba'" in err
+
+
+def test_a_replace_ref_does_not_hide_what_a_push_sends(leaked: Leaked, run: Run) -> None:
+    repo, clean, bad = leaked
+    tree = repo.git("rev-parse", f"{clean}^{{tree}}").stdout.strip()
+    stand_in = repo.git("commit-tree", "-p", clean, "-m", "clean", tree).stdout.strip()
+    repo.git("replace", bad, stand_in)
+    repo.git("config", "log.showSignature", "true")  # nor does a log setting that prints into the records
+    code, out, _ = run(repo, "audit", "--all")
+    assert code == 1 and f"TQ403 commit {bad[:10]}" in out
