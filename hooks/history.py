@@ -336,14 +336,10 @@ class Context:
         the states a whole history's cache holds), and judged again if its entry has the wrong shape."""
         if key in self.verdicts.states or key in self.asked:
             return True
-        rows = self.cached.pop(key, None)
-        if rows is None:
-            return False
-        try:
-            self.verdicts.states[key] = [Finding(*_typed(row, _FINDING)) for row in rows]
-        except TypeError:
-            return False
-        return True
+        found = _cached(self.cached, key, lambda row: Finding(*_typed(row, _FINDING)))
+        if found is not None:
+            self.verdicts.states[key] = found
+        return found is not None
 
     def task_blobs(self, commit: Commit, root: str) -> tuple[str | None, ...]:
         """Blob ids of the task's files as `commit` left them."""
@@ -417,14 +413,18 @@ def _decoded(rows: dict[str, Any], shas: Iterable[str]) -> dict[str, list[Hit]]:
     """The cached hits of these commits: only they are decoded (a hook's scope is a few commits of a
     cache that may hold the whole history). An entry of the wrong shape is dropped, and its commit
     audited again."""
-    done = {}
-    for sha in shas:
-        if sha in rows:
-            try:
-                done[sha] = [Hit.from_json(row) for row in rows[sha]]
-            except (TypeError, ValueError):
-                del rows[sha]
-    return done
+    return {sha: hits for sha in shas if (hits := _cached(rows, sha, Hit.from_json)) is not None}
+
+
+def _cached(rows: dict[str, Any], key: str, decode: Callable[[Any], Any]) -> list[Any] | None:
+    """The cache's rows for `key`, decoded; None where it has none, or rows of the wrong shape (dropped)."""
+    if key not in rows:
+        return None
+    try:
+        return [decode(row) for row in rows[key]]
+    except (TypeError, ValueError):
+        del rows[key]
+        return None
 
 
 def _replaceable(hit: Hit) -> Hit:
